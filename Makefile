@@ -1,0 +1,93 @@
+# cgwarden — plain Makefile.  `make` builds, `make check` runs every test.
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PKGS     = libevent inih libsystemd json-c
+
+WARN     = -std=gnu11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
+           -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wformat=2
+CFLAGS  ?= -O2 -g
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+ifeq ($(SAN),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+CPPFLAGS += -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
+
+SRCS    = $(wildcard src/*.c)
+OBJS    = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIBOBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNITS   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/*.c))
+
+# Debian packages the build, the tests and the demo need.
+DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
+           libjson-c-dev attr busybox-static
+
+.PHONY: all deps check unit system run install bench clean format
+all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/cgwardend: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/cgwardenctl: tools/cgwardenctl.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/unit.h | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
+	mkdir -p $@
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+unit: $(UNITS)
+	@tests/run-unit.sh $(BUILD) $(UNITS)
+
+system: all $(HELPERS)
+	@tests/run-system.sh $(BUILD)
+
+# Every test, twice: a -Werror build, then an ASan+UBSan build.
+check: deps
+	@rm -rf build/results build/asan/results
+	$(MAKE) --no-print-directory BUILD=build WERROR=1 all unit system
+	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit system
+	@tests/summary.sh build/results build/asan/results
+
+run: deps all
+	$(BUILD)/cgwardend -d -c conf/cgwarden.conf
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/cgwarden
+	install -m 755 $(BUILD)/cgwardend $(DESTDIR)$(PREFIX)/sbin/cgwardend
+	install -m 755 $(BUILD)/cgwardenctl $(DESTDIR)$(PREFIX)/bin/cgwardenctl
+	test -e $(DESTDIR)/etc/cgwarden/cgwarden.conf || \
+		install -m 644 conf/cgwarden.conf $(DESTDIR)/etc/cgwarden/cgwarden.conf
+	install -d $(DESTDIR)/lib/systemd/system
+	sed 's,@SBINDIR@,$(PREFIX)/sbin,g' conf/cgwarden.service > $(DESTDIR)/lib/systemd/system/cgwarden.service
+
+bench: deps all
+	@tests/bench/run.sh $(BUILD)
+
+format:
+	clang-format -i src/*.c include/*.h tools/*.c tests/unit/*.c
+
+clean:
+	rm -rf build

@@ -1,0 +1,77 @@
+/* The configuration: parsed once, immutable afterwards, swapped on reload. */
+#ifndef CGW_CONFIG_H
+#define CGW_CONFIG_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define LIMIT_MAX UINT64_MAX /* "max": unlimited */
+
+enum action { ACTION_FREEZE, ACTION_KILL, ACTION_ALERT, ACTION_NONE };
+enum mode { MODE_ENFORCE, MODE_MONITOR };
+
+/* Keys of a rule section, as bits of rule.set. */
+enum rule_key {
+	RK_PIDS_MAX,
+	RK_MEMORY_MAX,
+	RK_CPUS,
+	RK_SPIKE_RATE,
+	RK_SPIKE_FORK_FAILURES,
+	RK_ACTION,
+	RK_KILL_AFTER,
+	RK_COUNT
+};
+
+struct rule {
+	char *name;      /* "defaults", or the section's image pattern */
+	char *pattern;   /* NULL for [defaults] */
+	unsigned set;    /* bit per rule_key given in this section */
+	int line;        /* where the section starts */
+	uint64_t pids_max;   /* LIMIT_MAX: unlimited */
+	uint64_t memory_max; /* bytes; LIMIT_MAX: unlimited */
+	uint64_t cpus_milli; /* thousandths of a core; LIMIT_MAX: unlimited */
+	uint64_t spike_rate;
+	uint64_t spike_fork_failures;
+	enum action action;
+	uint64_t kill_after_ms;
+};
+
+struct config {
+	char *path;
+	char *cgroup_root;
+	char **patterns; /* container_cgroups */
+	size_t npatterns;
+	uint64_t interval_ms;
+	char *docker_socket; /* "" when off */
+	char *control_socket;
+	char *metrics_listen; /* "" when off */
+	char *alert_webhook;  /* "" when off */
+	enum mode mode;
+	uint64_t max_actions_per_minute;
+	struct rule defaults;
+	struct rule *images;
+	size_t nimages;
+};
+
+struct config_errors {
+	char **msg; /* "FILE:LINE: message" */
+	size_t n;
+};
+
+struct config *config_load(const char *path, struct config_errors *errs);
+void config_free(struct config *);
+void config_errors_free(struct config_errors *);
+void config_print(const struct config *, FILE *);
+const struct rule *config_match(const struct config *, const char *image);
+const char *config_action_name(enum action);
+
+/* Value parsers, shared with the CLI and the tests: 0 or -1. */
+int config_parse_size(const char *, uint64_t *);
+int config_parse_duration(const char *, uint64_t *ms);
+int config_parse_cpus(const char *, uint64_t *milli);
+int config_parse_count(const char *, uint64_t *, int allow_max);
+void config_fmt_size(uint64_t, char *, size_t);
+void config_fmt_duration(uint64_t ms, char *, size_t);
+void config_fmt_cpus(uint64_t milli, char *, size_t);
+
+#endif

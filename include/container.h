@@ -1,0 +1,86 @@
+/* The containers found in the cgroup trees, and their open kernel files. */
+#ifndef CGW_CONTAINER_H
+#define CGW_CONTAINER_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgroup.h"
+#include "config.h"
+
+/* Kernel files kept open per container cgroup. */
+enum cfile {
+	CF_PIDS_CUR,
+	CF_PIDS_EVENTS,
+	CF_PIDS_MAX,
+	CF_MEM_CUR,
+	CF_MEM_MAX,
+	CF_CPU_USAGE,  /* v1 cpuacct.usage (ns), v2 cpu.stat (usage_usec) */
+	CF_CPU_MAX,    /* v1 cpu.cfs_quota_us, v2 cpu.max */
+	CF_CPU_PERIOD, /* v1 cpu.cfs_period_us */
+	CF_FREEZE,     /* v1 freezer.state, v2 cgroup.events */
+	CF_COUNT
+};
+
+/* The limits cgwarden holds to a ceiling. */
+enum knob { KNOB_PIDS, KNOB_MEMORY, KNOB_CPU, KNOB_COUNT };
+
+struct knob_state {
+	int ok;             /* value below was checked against the ceiling */
+	uint64_t value;     /* the limit as last read or written */
+	uint64_t retry_at;  /* after a refused write: not before (ms) */
+	int warned;         /* the refusal was logged */
+};
+
+/* A container's directory in one hierarchy. */
+struct cg {
+	int hidx;
+	int v2;
+	char *path;
+	int dirfd;
+	int fd[CF_COUNT];
+	struct knob_state ks[KNOB_COUNT];
+	unsigned gen; /* discovery pass that last saw it */
+};
+
+struct sample {
+	uint64_t t_ms;
+	uint64_t pids;
+	uint64_t fork_failures;
+	uint64_t mem;
+	uint64_t cpu_ns;
+};
+
+#define RING 16
+#define ID_LEN 64
+
+struct container {
+	char id[ID_LEN + 1];
+	char *name;  /* NULL until known */
+	char *image; /* NULL until known */
+	const struct rule *rule;
+	struct cg *cg[MAX_HIER];
+	/* For each file, the fd sampled (borrowed from one cg), or -1. */
+	int sfd[CF_COUNT];
+	int cpu_v2;  /* sfd[CF_CPU_USAGE] is a v2 cpu.stat */
+	struct sample ring[RING];
+	unsigned nsamples;
+};
+
+struct ctable {
+	struct container **c;
+	size_t n, cap;
+};
+
+int container_id_from_name(const char *name, char id[ID_LEN + 1]);
+struct container *container_find(struct ctable *, const char *id);
+struct container *container_get(struct ctable *, const char *id);
+int container_attach(struct container *, const struct hierarchy *, int hidx,
+    const char *path);
+void container_detach(struct container *, int hidx);
+int container_present(const struct container *);
+void container_remove(struct ctable *, struct container *);
+void container_table_free(struct ctable *);
+const struct sample *container_last(const struct container *);
+const char *container_path(const struct container *);
+
+#endif

@@ -1,0 +1,13 @@
+/* Carrying out ceilings: reads and writes of limit files. */
+#ifndef CGW_ENFORCE_H
+#define CGW_ENFORCE_H
+#include <stdint.h>
+
+#include "container.h"
+
+void enforce_container(struct container *, int monitor, uint64_t now_ms);
+void enforce_invalidate(struct container *);
+int enforce_read_limit(const struct cg *, enum knob, uint64_t *);
+const char *enforce_label(const struct container *, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,10 @@
+/* Image references and the rule patterns matched against them. */
+#ifndef CGW_IMAGE_H
+#define CGW_IMAGE_H
+#include <stddef.h>
+
+int image_match(const char *pattern, const char *ref);
+int image_normalize(const char *ref, char *name, size_t namelen,
+    char *suffix, size_t suffixlen);
+
+#endif

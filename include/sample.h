@@ -1,0 +1,13 @@
+/* Sampling: the few small kernel files read per container per tick. */
+#ifndef CGW_SAMPLE_H
+#define CGW_SAMPLE_H
+#include <stdint.h>
+
+#include "container.h"
+
+#define SAMPLE_NONE UINT64_MAX
+
+void sample_container(struct container *, uint64_t now_ms);
+uint64_t sample_now_ms(void);
+
+#endif

@@ -1,0 +1,246 @@
+/*
+ * Cgroup hierarchies and file access.
+ *
+ * Mounts come from /proc/self/mountinfo rather than libcgroup's mount
+ * table: libcgroup keeps one process-global table built from /proc/mounts,
+ * cannot be pointed at another cgroup_root (tests, nested hosts) and, in
+ * Debian 12's 2.0, sees a hybrid host's unified mount only as "cgroup2"
+ * without its controllers.  Reads are pread() on held fds: the sampling
+ * hot path allocates nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "xmalloc.h"
+
+static const char *const ctrl_names[CTRL_COUNT] = {
+	"pids", "memory", "cpu", "cpuacct", "freezer",
+};
+
+static unsigned
+ctrl_bits(const char *list, const char *sep)
+{
+	char *copy = xstrdup(list), *tok, *save = NULL;
+	unsigned bits = 0;
+
+	for (tok = strtok_r(copy, sep, &save); tok; tok = strtok_r(NULL, sep, &save))
+		for (int c = 0; c < CTRL_COUNT; c++)
+			if (strcmp(tok, ctrl_names[c]) == 0)
+				bits |= 1u << c;
+	free(copy);
+	return bits;
+}
+
+static int
+under_root(const char *mnt, const char *root)
+{
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	return strncmp(mnt, root, n) == 0 && (mnt[n] == '\0' || mnt[n] == '/');
+}
+
+/*
+ * Finds the cgroup mounts below root (v1 controllers and one cgroup2
+ * mount) and the host's layout.  hide_v2 ignores the cgroup2 mount, for
+ * running as on a pure v1 host.  Returns 0, or -1 with err set.
+ */
+int
+cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
+    struct hierarchy *out, char *err, size_t errlen)
+{
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	int nv1 = 0, v2 = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((f = fopen(mountinfo, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", mountinfo, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, f) > 0 && out->n < MAX_HIER - 1) {
+		char mroot[4096], mnt[4096], fstype[64], superopts[4096];
+		char *dash = strstr(line, " - ");
+
+		if (dash == NULL ||
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, mnt) != 2 ||
+		    sscanf(dash + 3, "%63s %*s %4095s", fstype, superopts) != 2)
+			continue;
+		if (!under_root(mnt, root))
+			continue;
+		if (strcmp(fstype, "cgroup") == 0) {
+			unsigned bits = ctrl_bits(superopts, ",");
+
+			if (bits == 0)
+				continue; /* name=systemd and friends: nothing to enforce */
+			out->h[out->n].mount = xstrdup(mnt);
+			out->h[out->n].ctrls = bits;
+			out->n++;
+			nv1++;
+		} else if (strcmp(fstype, "cgroup2") == 0 && v2 < 0 && !hide_v2) {
+			char path[4200], buf[512] = "";
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/cgroup.controllers", mnt);
+			if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+				if (cgroup_pread(fd, buf, sizeof(buf)) < 0)
+					buf[0] = '\0';
+				close(fd);
+			}
+			v2 = 1;
+			/* Kept aside so that v1 mounts come first. */
+			out->h[MAX_HIER - 1].mount = xstrdup(mnt);
+			out->h[MAX_HIER - 1].v2 = 1;
+			out->h[MAX_HIER - 1].ctrls = ctrl_bits(buf, " \n");
+			/* v2 accounts CPU time in cpu.stat on every cgroup. */
+			out->h[MAX_HIER - 1].ctrls |= 1u << CTRL_CPUACCT;
+			/* cgroup.freeze is core v2, no controller needed. */
+			out->h[MAX_HIER - 1].ctrls |= 1u << CTRL_FREEZER;
+		}
+	}
+	free(line);
+	fclose(f);
+	if (v2 > 0) {
+		out->h[out->n] = out->h[MAX_HIER - 1];
+		memset(&out->h[MAX_HIER - 1], 0, sizeof(struct hier));
+		out->n++;
+	}
+	if (nv1 && v2 > 0)
+		out->layout = LAYOUT_HYBRID;
+	else if (nv1)
+		out->layout = LAYOUT_V1;
+	else if (v2 > 0)
+		out->layout = LAYOUT_V2;
+	else {
+		snprintf(err, errlen, "no cgroup filesystem mounted under %s", root);
+		return -1;
+	}
+	return 0;
+}
+
+void
+cgroup_hierarchy_free(struct hierarchy *hs)
+{
+	for (size_t i = 0; i < hs->n; i++)
+		free(hs->h[i].mount);
+	hs->n = 0;
+}
+
+const char *
+cgroup_layout_name(enum layout l)
+{
+	switch (l) {
+	case LAYOUT_V1: return "cgroup v1";
+	case LAYOUT_HYBRID: return "hybrid (cgroup v1 controllers + cgroup v2)";
+	case LAYOUT_V2: return "cgroup v2";
+	case LAYOUT_NONE: break;
+	}
+	return "none";
+}
+
+/* One line for the log: the layout and each mount with its controllers. */
+void
+cgroup_describe(const struct hierarchy *hs, char *buf, size_t len)
+{
+	size_t off;
+
+	off = (size_t)snprintf(buf, len, "%s:", cgroup_layout_name(hs->layout));
+	for (size_t i = 0; i < hs->n && off < len; i++) {
+		off += (size_t)snprintf(buf + off, len - off, " %s%s(", hs->h[i].mount,
+		    hs->h[i].v2 ? "[v2]" : "");
+		int first = 1;
+		for (int c = 0; c < CTRL_COUNT && off < len; c++)
+			if (hs->h[i].ctrls & (1u << c)) {
+				off += (size_t)snprintf(buf + off, len - off, "%s%s",
+				    first ? "" : ",", ctrl_names[c]);
+				first = 0;
+			}
+		if (off < len)
+			off += (size_t)snprintf(buf + off, len - off, ")");
+	}
+}
+
+/* Reads a whole small kernel file from offset 0, NUL-terminated: length or -errno. */
+int
+cgroup_pread(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (fd < 0)
+		return -EBADF;
+	n = pread(fd, buf, len - 1, 0);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* Parses a number or "max" (LIMIT_MAX); trailing whitespace is allowed. */
+int
+cgroup_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (strncmp(s, "max", 3) == 0) {
+		*v = LIMIT_MAX;
+		return 0;
+	}
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	return 0;
+}
+
+int
+cgroup_read_u64(int fd, uint64_t *v)
+{
+	char buf[64];
+	int n;
+
+	if ((n = cgroup_pread(fd, buf, sizeof(buf))) < 0)
+		return n;
+	return cgroup_parse_u64(buf, v);
+}
+
+/* Reads "key value" from a flat-keyed file such as pids.events or cpu.stat. */
+int
+cgroup_read_key(int fd, const char *key, uint64_t *v)
+{
+	char buf[1024];
+	size_t klen = strlen(key);
+	int n;
+
+	if ((n = cgroup_pread(fd, buf, sizeof(buf))) < 0)
+		return n;
+	for (char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
+			return cgroup_parse_u64(p + klen + 1, v);
+	return -ENOENT;
+}
+
+/* Writes val to a file below dirfd: 0 or -errno. */
+int
+cgroup_write(int dirfd, const char *file, const char *val)
+{
+	int fd, rc = 0;
+	size_t len = strlen(val);
+
+	if ((fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	ssize_t w = write(fd, val, len);
+	if (w < 0)
+		rc = -errno;
+	else if ((size_t)w != len)
+		rc = -EIO;
+	close(fd);
+	return rc;
+}

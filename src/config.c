@@ -1,0 +1,816 @@
+/*
+ * Configuration: INI with git-config style sections, tokenised by inih.
+ * Every error is collected as "FILE:LINE: message" and the whole file is
+ * rejected; a good file becomes an immutable struct config.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "image.h"
+#include "xmalloc.h"
+
+static const char *const rule_keys[RK_COUNT] = {
+	"pids_max", "memory_max", "cpus", "spike_rate", "spike_fork_failures",
+	"action", "kill_after",
+};
+
+static const char *const global_keys[] = {
+	"cgroup_root", "container_cgroups", "interval", "docker_socket",
+	"control_socket", "metrics_listen", "alert_webhook", "mode",
+	"max_actions_per_minute",
+};
+#define NGLOBAL (sizeof(global_keys) / sizeof(global_keys[0]))
+
+enum section_kind { SEC_NONE, SEC_GLOBAL, SEC_DEFAULTS, SEC_IMAGE, SEC_BAD };
+
+/* Parser state shared by the line reader and the inih handler. */
+struct parse {
+	const char *path;
+	FILE *fp;
+	int line;           /* line number of the line inih is handling */
+	int continuation;   /* that line starts with whitespace */
+	struct config *cf;
+	struct config_errors *errs;
+	enum section_kind kind;
+	struct rule *rule;  /* the rule section being filled */
+	char cursec[256];   /* inih's name of the current section */
+	unsigned gseen;     /* global keys seen, bit per global_keys[] */
+	char lastkey[64];   /* the key a continuation line extends */
+	char inih_prev[64]; /* the key inih attaches continuations to */
+	int entered;
+	char **sections;    /* section headers seen, for duplicates */
+	size_t nsections;
+};
+
+static void
+perr(struct parse *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+perr(struct parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *m, *full;
+
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	full = xasprintf("%s:%d: %s", p->path, line, m ? m : "error");
+	free(m);
+	p->errs->msg = xreallocarray(p->errs->msg, p->errs->n + 1, sizeof(char *));
+	p->errs->msg[p->errs->n++] = full;
+}
+
+/* Parses a whole number with an optional binary K/M/G/T suffix. */
+int
+config_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (strcmp(s, "max") == 0) {
+		*out = LIMIT_MAX;
+		return 0;
+	}
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case '\0': break;
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	default: return -1;
+	}
+	if (shift && (*end == 'B' || *end == 'b'))
+		end++;
+	if (*end != '\0' || v == 0 || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* Parses a duration: a whole number with ms, s or m (bare means seconds). */
+int
+config_parse_duration(const char *s, uint64_t *ms)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mul;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		mul = 1;
+	else if (strcmp(end, "s") == 0 || *end == '\0')
+		mul = 1000;
+	else if (strcmp(end, "m") == 0)
+		mul = 60000;
+	else
+		return -1;
+	if (v > UINT64_MAX / 1000 / 60)
+		return -1;
+	*ms = v * mul;
+	return 0;
+}
+
+/* Parses CPU cores with up to three decimals ("1.5") into thousandths. */
+int
+config_parse_cpus(const char *s, uint64_t *milli)
+{
+	const char *p;
+	uint64_t whole = 0, frac = 0;
+	int digits = 0, fd = 0;
+
+	if (strcmp(s, "max") == 0) {
+		*milli = LIMIT_MAX;
+		return 0;
+	}
+	for (p = s; isdigit((unsigned char)*p); p++, digits++) {
+		if (whole > 1000000)
+			return -1;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++, fd++) {
+			if (fd >= 3)
+				return -1;
+			frac = frac * 10 + (uint64_t)(*p - '0');
+		}
+		if (fd == 0)
+			return -1;
+		for (int i = fd; i < 3; i++)
+			frac *= 10;
+	}
+	if (*p != '\0' || (digits == 0 && fd == 0))
+		return -1;
+	*milli = whole * 1000 + frac;
+	/* The kernel's smallest CFS quota is 1 ms per 100 ms period. */
+	return *milli >= 10 ? 0 : -1;
+}
+
+/* Parses a plain whole number, or "max" when allowed. */
+int
+config_parse_count(const char *s, uint64_t *out, int allow_max)
+{
+	char *end;
+	unsigned long long v;
+
+	if (allow_max && strcmp(s, "max") == 0) {
+		*out = LIMIT_MAX;
+		return 0;
+	}
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void
+config_fmt_size(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	int i;
+
+	if (v == LIMIT_MAX) {
+		snprintf(buf, len, "max");
+		return;
+	}
+	for (i = 4; i >= 1; i--) {
+		uint64_t m = (uint64_t)1 << (10 * i);
+		if (v % m == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", v / m, units[i - 1]);
+			return;
+		}
+	}
+	snprintf(buf, len, "%" PRIu64, v);
+}
+
+void
+config_fmt_duration(uint64_t ms, char *buf, size_t len)
+{
+	if (ms == 0)
+		snprintf(buf, len, "0");
+	else if (ms % 60000 == 0)
+		snprintf(buf, len, "%" PRIu64 "m", ms / 60000);
+	else if (ms % 1000 == 0)
+		snprintf(buf, len, "%" PRIu64 "s", ms / 1000);
+	else
+		snprintf(buf, len, "%" PRIu64 "ms", ms);
+}
+
+void
+config_fmt_cpus(uint64_t milli, char *buf, size_t len)
+{
+	if (milli == LIMIT_MAX)
+		snprintf(buf, len, "max");
+	else if (milli % 1000 == 0)
+		snprintf(buf, len, "%" PRIu64, milli / 1000);
+	else if (milli % 100 == 0)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64, milli / 1000, milli % 1000 / 100);
+	else if (milli % 10 == 0)
+		snprintf(buf, len, "%" PRIu64 ".%02" PRIu64, milli / 1000, milli % 1000 / 10);
+	else
+		snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, milli / 1000, milli % 1000);
+}
+
+const char *
+config_action_name(enum action a)
+{
+	switch (a) {
+	case ACTION_FREEZE: return "freeze";
+	case ACTION_KILL: return "kill";
+	case ACTION_ALERT: return "alert";
+	case ACTION_NONE: return "none";
+	}
+	return "?";
+}
+
+/* Checks what fnmatch(3) would silently accept: unclosed brackets, a trailing backslash. */
+static int
+glob_valid(const char *g)
+{
+	for (const char *p = g; *p; p++) {
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return 0;
+		} else if (*p == '[') {
+			const char *q = p + 1;
+			if (*q == '!' || *q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			while (*q && *q != ']')
+				q++;
+			if (*q == '\0')
+				return 0;
+			p = q;
+		}
+	}
+	return 1;
+}
+
+static void
+rule_defaults(struct rule *r)
+{
+	r->pids_max = 4096;
+	r->memory_max = LIMIT_MAX;
+	r->cpus_milli = LIMIT_MAX;
+	r->spike_rate = 200;
+	r->spike_fork_failures = 20;
+	r->action = ACTION_FREEZE;
+	r->kill_after_ms = 0;
+}
+
+static void
+rule_set(struct parse *p, struct rule *r, const char *key, const char *val)
+{
+	int k, bad = 0;
+
+	for (k = 0; k < RK_COUNT; k++)
+		if (strcmp(key, rule_keys[k]) == 0)
+			break;
+	if (k == RK_COUNT) {
+		perr(p, p->line, "unknown key '%s' in [%s]", key, p->cursec);
+		return;
+	}
+	if (r->set & (1u << k)) {
+		perr(p, p->line, "duplicate key '%s' in [%s]", key, p->cursec);
+		return;
+	}
+	r->set |= 1u << k;
+	switch (k) {
+	case RK_PIDS_MAX:
+		if (config_parse_count(val, &r->pids_max, 1) || r->pids_max == 0) {
+			perr(p, p->line, "pids_max: '%s' is not a whole number >= 1 or max", val);
+			return;
+		}
+		break;
+	case RK_MEMORY_MAX:
+		bad = config_parse_size(val, &r->memory_max);
+		if (!bad && r->memory_max != LIMIT_MAX && r->memory_max < 4096)
+			bad = 1;
+		if (bad) {
+			perr(p, p->line, "memory_max: '%s' is not a size (bytes >= 4096, "
+			    "with K/M/G/T) or max", val);
+			return;
+		}
+		break;
+	case RK_CPUS:
+		if (config_parse_cpus(val, &r->cpus_milli)) {
+			perr(p, p->line, "cpus: '%s' is not a number of cores >= 0.01 "
+			    "(e.g. 1.5) or max", val);
+			return;
+		}
+		break;
+	case RK_SPIKE_RATE:
+		bad = config_parse_count(val, &r->spike_rate, 0);
+		break;
+	case RK_SPIKE_FORK_FAILURES:
+		bad = config_parse_count(val, &r->spike_fork_failures, 0);
+		break;
+	case RK_ACTION:
+		if (strcmp(val, "freeze") == 0)
+			r->action = ACTION_FREEZE;
+		else if (strcmp(val, "kill") == 0)
+			r->action = ACTION_KILL;
+		else if (strcmp(val, "alert") == 0)
+			r->action = ACTION_ALERT;
+		else if (strcmp(val, "none") == 0)
+			r->action = ACTION_NONE;
+		else {
+			perr(p, p->line, "action: '%s' is not one of freeze, kill, alert, none", val);
+			return;
+		}
+		break;
+	case RK_KILL_AFTER:
+		if (strcmp(val, "0") == 0)
+			r->kill_after_ms = 0;
+		else if (config_parse_duration(val, &r->kill_after_ms)) {
+			perr(p, p->line, "kill_after: '%s' is not a duration (ms, s, m) or 0", val);
+			return;
+		}
+		break;
+	}
+	if (bad)
+		perr(p, p->line, "%s: '%s' is not a whole number >= 0", key, val);
+}
+
+static void
+add_patterns(struct parse *p, const char *val)
+{
+	char *copy = xstrdup(val), *tok, *save = NULL;
+
+	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (*tok == '/' || strstr(tok, "..") != NULL)
+			perr(p, p->line, "container_cgroups: '%s' must be relative to the "
+			    "cgroup mounts, without '..'", tok);
+		else if (!glob_valid(tok))
+			perr(p, p->line, "container_cgroups: bad glob '%s'", tok);
+		else {
+			p->cf->patterns = xreallocarray(p->cf->patterns,
+			    p->cf->npatterns + 1, sizeof(char *));
+			p->cf->patterns[p->cf->npatterns++] = xstrdup(tok);
+		}
+	}
+	free(copy);
+}
+
+static void
+set_str(char **dst, const char *val)
+{
+	free(*dst);
+	*dst = xstrdup(val);
+}
+
+static void
+global_set(struct parse *p, const char *key, const char *val)
+{
+	struct config *cf = p->cf;
+	size_t k;
+
+	for (k = 0; k < NGLOBAL; k++)
+		if (strcmp(key, global_keys[k]) == 0)
+			break;
+	if (k == NGLOBAL) {
+		perr(p, p->line, "unknown key '%s' in [global]", key);
+		return;
+	}
+	if (p->gseen & (1u << k)) {
+		perr(p, p->line, "duplicate key '%s' in [global]", key);
+		return;
+	}
+	p->gseen |= 1u << k;
+	if (strcmp(key, "cgroup_root") == 0) {
+		if (*val != '/')
+			perr(p, p->line, "cgroup_root: '%s' is not an absolute path", val);
+		else
+			set_str(&cf->cgroup_root, val);
+	} else if (strcmp(key, "container_cgroups") == 0) {
+		for (size_t i = 0; i < cf->npatterns; i++)
+			free(cf->patterns[i]);
+		cf->npatterns = 0;
+		add_patterns(p, val);
+		if (*val == '\0')
+			perr(p, p->line, "container_cgroups: at least one pattern is needed");
+	} else if (strcmp(key, "interval") == 0) {
+		if (config_parse_duration(val, &cf->interval_ms) || cf->interval_ms < 10)
+			perr(p, p->line, "interval: '%s' is not a duration of at least 10ms "
+			    "(ms, s, m)", val);
+	} else if (strcmp(key, "docker_socket") == 0) {
+		if (*val != '\0' && *val != '/')
+			perr(p, p->line, "docker_socket: '%s' is not an absolute path", val);
+		else
+			set_str(&cf->docker_socket, val);
+	} else if (strcmp(key, "control_socket") == 0) {
+		if (*val != '/')
+			perr(p, p->line, "control_socket: '%s' is not an absolute path", val);
+		else if (strlen(val) >= 108)
+			perr(p, p->line, "control_socket: path longer than 107 bytes");
+		else
+			set_str(&cf->control_socket, val);
+	} else if (strcmp(key, "metrics_listen") == 0) {
+		const char *colon = strrchr(val, ':');
+		char *end;
+		long port = colon ? strtol(colon + 1, &end, 10) : 0;
+
+		if (*val != '\0' && (colon == NULL || colon == val || *end != '\0' ||
+		    port < 1 || port > 65535))
+			perr(p, p->line, "metrics_listen: '%s' is not ADDRESS:PORT", val);
+		else
+			set_str(&cf->metrics_listen, val);
+	} else if (strcmp(key, "alert_webhook") == 0) {
+		if (*val != '\0' && strncmp(val, "http://", 7) != 0)
+			perr(p, p->line, "alert_webhook: '%s' is not an http:// URL", val);
+		else
+			set_str(&cf->alert_webhook, val);
+	} else if (strcmp(key, "mode") == 0) {
+		if (strcmp(val, "enforce") == 0)
+			cf->mode = MODE_ENFORCE;
+		else if (strcmp(val, "monitor") == 0)
+			cf->mode = MODE_MONITOR;
+		else
+			perr(p, p->line, "mode: '%s' is not enforce or monitor", val);
+	} else if (strcmp(key, "max_actions_per_minute") == 0) {
+		if (config_parse_count(val, &cf->max_actions_per_minute, 0))
+			perr(p, p->line, "max_actions_per_minute: '%s' is not a whole number", val);
+	}
+}
+
+/* Enters the section inih names; its header line was checked by the reader. */
+static void
+enter_section(struct parse *p, const char *section)
+{
+	const char *q, *end;
+
+	snprintf(p->cursec, sizeof(p->cursec), "%s", section);
+	p->lastkey[0] = '\0';
+	p->inih_prev[0] = '\0';
+	p->rule = NULL;
+	if (*section == '\0') {
+		p->kind = SEC_NONE;
+	} else if (strcmp(section, "global") == 0) {
+		p->kind = SEC_GLOBAL;
+	} else if (strcmp(section, "defaults") == 0) {
+		p->kind = SEC_DEFAULTS;
+		p->rule = &p->cf->defaults;
+	} else if (strncmp(section, "image", 5) == 0 && isspace((unsigned char)section[5])) {
+		p->kind = SEC_IMAGE;
+		q = section + 5;
+		while (isspace((unsigned char)*q))
+			q++;
+		end = q + strlen(q);
+		if (*q == '"' && end - q >= 2 && end[-1] == '"') {
+			/* The reader already reported bad image headers; find the rule. */
+			for (size_t i = 0; i < p->cf->nimages; i++)
+				if (strlen(p->cf->images[i].pattern) == (size_t)(end - q - 2) &&
+				    strncmp(p->cf->images[i].pattern, q + 1,
+				    (size_t)(end - q - 2)) == 0)
+					p->rule = &p->cf->images[i];
+		}
+		if (p->rule == NULL)
+			p->kind = SEC_BAD;
+	} else {
+		p->kind = SEC_BAD;
+	}
+}
+
+static void
+dispatch(struct parse *p, const char *name, const char *val)
+{
+	snprintf(p->lastkey, sizeof(p->lastkey), "%s", name);
+	switch (p->kind) {
+	case SEC_NONE:
+		perr(p, p->line, "key '%s' outside any section", name);
+		break;
+	case SEC_BAD:
+		break; /* reported at the section header */
+	case SEC_GLOBAL:
+		global_set(p, name, val);
+		break;
+	case SEC_DEFAULTS:
+	case SEC_IMAGE:
+		rule_set(p, p->rule, name, val);
+		break;
+	}
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	char val[512];
+	size_t n;
+
+	if (!p->entered || strcmp(section, p->cursec) != 0) {
+		enter_section(p, section);
+		p->entered = 1;
+	}
+	/* A '#' or ';' after whitespace starts a comment (inih misses some). */
+	snprintf(val, sizeof(val), "%s", value);
+	for (char *c = val; *c; c++)
+		if ((*c == '#' || *c == ';') && c > val && isspace((unsigned char)c[-1])) {
+			*c = '\0';
+			break;
+		}
+	n = strlen(val);
+	while (n > 0 && isspace((unsigned char)val[n - 1]))
+		val[--n] = '\0';
+
+	/* inih hands an indented line to the previous key as a continuation. */
+	if (p->continuation && strcmp(name, p->inih_prev) == 0) {
+		char *eq = strchr(val, '=');
+
+		if (eq != NULL) { /* an indented "key = value" */
+			char *k = val, *v = eq + 1, *e = eq;
+
+			while (e > k && isspace((unsigned char)e[-1]))
+				e--;
+			*e = '\0';
+			while (isspace((unsigned char)*v))
+				v++;
+			dispatch(p, k, v);
+		} else if (p->kind == SEC_GLOBAL && strcmp(p->lastkey, "container_cgroups") == 0)
+			add_patterns(p, val);
+		else
+			perr(p, p->line, "'%s' does not continue on an indented line", p->lastkey);
+		return 1;
+	}
+	snprintf(p->inih_prev, sizeof(p->inih_prev), "%s", name);
+	dispatch(p, name, val);
+	return 1;
+}
+
+/* Checks one section header line, registering image rules in file order. */
+static void
+header_line(struct parse *p, char *s)
+{
+	char *end = strchr(s, ']'), *q, *qe;
+
+	if (end == NULL) {
+		perr(p, p->line, "section header without ']'");
+		return;
+	}
+	*end = '\0';
+	while (isspace((unsigned char)*++s))
+		;
+	for (char *t = end - 1; t >= s && isspace((unsigned char)*t); t--)
+		*t = '\0';
+	for (size_t i = 0; i < p->nsections; i++)
+		if (strcmp(p->sections[i], s) == 0) {
+			perr(p, p->line, "duplicate section [%s]", s);
+			return;
+		}
+	p->sections = xreallocarray(p->sections, p->nsections + 1, sizeof(char *));
+	p->sections[p->nsections++] = xstrdup(s);
+	if (strcmp(s, "global") == 0 || strcmp(s, "defaults") == 0)
+		return;
+	if (strncmp(s, "image", 5) != 0 || !isspace((unsigned char)s[5])) {
+		perr(p, p->line, "unknown section [%s]", s);
+		return;
+	}
+	for (q = s + 5; isspace((unsigned char)*q); q++)
+		;
+	qe = q + strlen(q);
+	if (*q != '"' || qe - q < 3 || qe[-1] != '"' || memchr(q + 1, '"', (size_t)(qe - q - 2))) {
+		perr(p, p->line, "image section needs a quoted, non-empty pattern: "
+		    "[image \"nginx\"]");
+		return;
+	}
+	qe[-1] = '\0';
+	q++;
+	if (!glob_valid(q)) {
+		perr(p, p->line, "bad glob '%s' in [image \"%s\"]", q, q);
+		return;
+	}
+	p->cf->images = xreallocarray(p->cf->images, p->cf->nimages + 1,
+	    sizeof(struct rule));
+	struct rule *r = &p->cf->images[p->cf->nimages++];
+	memset(r, 0, sizeof(*r));
+	r->pattern = xstrdup(q);
+	r->name = xstrdup(q);
+	r->line = p->line;
+}
+
+/*
+ * Feeds inih one line at a time, counting lines so that the handler knows
+ * where it is, and checking what inih does not report per line.
+ */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *s;
+	size_t len;
+
+	if (fgets(str, num, p->fp) == NULL)
+		return NULL;
+	p->line++;
+	len = strlen(str);
+	if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(p->fp)) {
+		int c;
+
+		perr(p, p->line, "line longer than %d characters", num - 2);
+		while ((c = fgetc(p->fp)) != EOF && c != '\n')
+			;
+		str[0] = '\n';
+		str[1] = '\0';
+		return str;
+	}
+	p->continuation = len > 0 && isspace((unsigned char)str[0]);
+	for (s = str; isspace((unsigned char)*s); s++)
+		;
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return str;
+	if (*s == '[') {
+		char copy[256];
+
+		snprintf(copy, sizeof(copy), "%s", s);
+		header_line(p, copy);
+		return str;
+	}
+	if (strchr(s, '=') == NULL && strchr(s, ':') == NULL && !p->continuation)
+		perr(p, p->line, "expected 'key = value'");
+	else if (strchr(s, '=') == NULL && strchr(s, ':') != NULL)
+		perr(p, p->line, "expected 'key = value' (':' is not a separator here)");
+	return str;
+}
+
+static void
+rule_inherit(struct rule *r, const struct rule *d)
+{
+	if (!(r->set & (1u << RK_PIDS_MAX))) r->pids_max = d->pids_max;
+	if (!(r->set & (1u << RK_MEMORY_MAX))) r->memory_max = d->memory_max;
+	if (!(r->set & (1u << RK_CPUS))) r->cpus_milli = d->cpus_milli;
+	if (!(r->set & (1u << RK_SPIKE_RATE))) r->spike_rate = d->spike_rate;
+	if (!(r->set & (1u << RK_SPIKE_FORK_FAILURES)))
+		r->spike_fork_failures = d->spike_fork_failures;
+	if (!(r->set & (1u << RK_ACTION))) r->action = d->action;
+	if (!(r->set & (1u << RK_KILL_AFTER))) r->kill_after_ms = d->kill_after_ms;
+}
+
+/* Loads path; on any error returns NULL with every error in errs. */
+struct config *
+config_load(const char *path, struct config_errors *errs)
+{
+	struct parse p;
+	struct config *cf;
+
+	memset(&p, 0, sizeof(p));
+	memset(errs, 0, sizeof(*errs));
+	p.path = path;
+	p.errs = errs;
+	cf = p.cf = xcalloc(1, sizeof(*cf));
+	cf->path = xstrdup(path);
+	cf->cgroup_root = xstrdup("/sys/fs/cgroup");
+	cf->interval_ms = 1000;
+	cf->docker_socket = xstrdup("/var/run/docker.sock");
+	cf->control_socket = xstrdup("/run/cgwarden/cgwarden.sock");
+	cf->metrics_listen = xstrdup("127.0.0.1:9447");
+	cf->alert_webhook = xstrdup("");
+	cf->mode = MODE_ENFORCE;
+	cf->max_actions_per_minute = 10;
+	cf->defaults.name = xstrdup("defaults");
+	rule_defaults(&cf->defaults);
+	cf->patterns = xreallocarray(NULL, 2, sizeof(char *));
+	cf->patterns[0] = xstrdup("docker/*");
+	cf->patterns[1] = xstrdup("system.slice/docker-*.scope");
+	cf->npatterns = 2;
+
+	if ((p.fp = fopen(path, "r")) == NULL) {
+		char *m = xasprintf("%s:0: cannot open: %s", path, strerror(errno));
+		errs->msg = xreallocarray(NULL, 1, sizeof(char *));
+		errs->msg[errs->n++] = m;
+		config_free(cf);
+		return NULL;
+	}
+	ini_parse_stream(reader, &p, handler, &p);
+	fclose(p.fp);
+	for (size_t i = 0; i < p.nsections; i++)
+		free(p.sections[i]);
+	free(p.sections);
+
+	if (cf->npatterns == 0 && errs->n == 0)
+		perr(&p, 0, "container_cgroups: at least one pattern is needed");
+	for (size_t i = 0; i < cf->nimages; i++)
+		rule_inherit(&cf->images[i], &cf->defaults);
+	if (errs->n) {
+		config_free(cf);
+		return NULL;
+	}
+	return cf;
+}
+
+void
+config_errors_free(struct config_errors *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->msg[i]);
+	free(e->msg);
+	e->msg = NULL;
+	e->n = 0;
+}
+
+void
+config_free(struct config *cf)
+{
+	if (cf == NULL)
+		return;
+	free(cf->path);
+	free(cf->cgroup_root);
+	for (size_t i = 0; i < cf->npatterns; i++)
+		free(cf->patterns[i]);
+	free(cf->patterns);
+	free(cf->docker_socket);
+	free(cf->control_socket);
+	free(cf->metrics_listen);
+	free(cf->alert_webhook);
+	free(cf->defaults.name);
+	for (size_t i = 0; i < cf->nimages; i++) {
+		free(cf->images[i].name);
+		free(cf->images[i].pattern);
+	}
+	free(cf->images);
+	free(cf);
+}
+
+static void
+rule_print(const struct rule *r, FILE *f)
+{
+	char b[64];
+
+	config_fmt_size(r->pids_max, b, sizeof(b));
+	if (r->pids_max != LIMIT_MAX)
+		snprintf(b, sizeof(b), "%" PRIu64, r->pids_max);
+	fprintf(f, "pids_max = %s\n", b);
+	config_fmt_size(r->memory_max, b, sizeof(b));
+	fprintf(f, "memory_max = %s\n", b);
+	config_fmt_cpus(r->cpus_milli, b, sizeof(b));
+	fprintf(f, "cpus = %s\n", b);
+	fprintf(f, "spike_rate = %" PRIu64 "\n", r->spike_rate);
+	fprintf(f, "spike_fork_failures = %" PRIu64 "\n", r->spike_fork_failures);
+	fprintf(f, "action = %s\n", config_action_name(r->action));
+	config_fmt_duration(r->kill_after_ms, b, sizeof(b));
+	fprintf(f, "kill_after = %s\n", b);
+}
+
+/* Prints the effective configuration, every key, image rules resolved. */
+void
+config_print(const struct config *cf, FILE *f)
+{
+	char b[64];
+
+	fprintf(f, "[global]\n");
+	fprintf(f, "cgroup_root = %s\n", cf->cgroup_root);
+	fprintf(f, "container_cgroups =");
+	for (size_t i = 0; i < cf->npatterns; i++)
+		fprintf(f, " %s", cf->patterns[i]);
+	fprintf(f, "\n");
+	config_fmt_duration(cf->interval_ms, b, sizeof(b));
+	fprintf(f, "interval = %s\n", b);
+	fprintf(f, "docker_socket = %s\n", cf->docker_socket);
+	fprintf(f, "control_socket = %s\n", cf->control_socket);
+	fprintf(f, "metrics_listen = %s\n", cf->metrics_listen);
+	fprintf(f, "alert_webhook = %s\n", cf->alert_webhook);
+	fprintf(f, "mode = %s\n", cf->mode == MODE_ENFORCE ? "enforce" : "monitor");
+	fprintf(f, "max_actions_per_minute = %" PRIu64 "\n", cf->max_actions_per_minute);
+	fprintf(f, "\n[defaults]\n");
+	rule_print(&cf->defaults, f);
+	for (size_t i = 0; i < cf->nimages; i++) {
+		fprintf(f, "\n[image \"%s\"]\n", cf->images[i].pattern);
+		rule_print(&cf->images[i], f);
+	}
+}
+
+/* The rule for an image: the first matching section in file order, else [defaults]. */
+const struct rule *
+config_match(const struct config *cf, const char *image)
+{
+	if (image != NULL)
+		for (size_t i = 0; i < cf->nimages; i++)
+			if (image_match(cf->images[i].pattern, image))
+				return &cf->images[i];
+	return &cf->defaults;
+}

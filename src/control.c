@@ -1,0 +1,176 @@
+/*
+ * The control socket (mode 0600): a client writes one command line, the
+ * daemon answers and closes.  The peer's uid comes from SO_PEERCRED.
+ */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define MAX_REQUEST 4096
+
+struct control {
+	struct evconnlistener *lev;
+	char *path;
+	control_handler handler;
+	void *arg;
+};
+
+struct client {
+	struct control *ctl;
+	uid_t uid;
+};
+
+static void
+client_free(struct bufferevent *bev, struct client *cl)
+{
+	bufferevent_free(bev);
+	free(cl);
+}
+
+static void
+client_written(struct bufferevent *bev, void *arg)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		client_free(bev, arg);
+}
+
+static void
+client_read(struct bufferevent *bev, void *arg)
+{
+	struct client *cl = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *line, *reply;
+
+	if ((line = evbuffer_readln(in, NULL, EVBUFFER_EOL_CRLF)) == NULL) {
+		if (evbuffer_get_length(in) > MAX_REQUEST)
+			client_free(bev, cl);
+		return;
+	}
+	reply = cl->ctl->handler(line, cl->uid, cl->ctl->arg);
+	free(line);
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_setcb(bev, NULL, client_written, NULL, cl);
+	bufferevent_write(bev, reply, strlen(reply));
+	free(reply);
+}
+
+static void
+client_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)what;
+	client_free(bev, arg);
+}
+
+static void
+accepted(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct control *ctl = arg;
+	struct bufferevent *bev;
+	struct client *cl;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct timeval tv = { 5, 0 };
+
+	(void)sa;
+	(void)salen;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		close(fd);
+		return;
+	}
+	bev = bufferevent_socket_new(evconnlistener_get_base(lev), fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		close(fd);
+		return;
+	}
+	cl = xcalloc(1, sizeof(*cl));
+	cl->ctl = ctl;
+	cl->uid = cred.uid;
+	bufferevent_setcb(bev, client_read, NULL, client_event, cl);
+	bufferevent_set_timeouts(bev, &tv, &tv);
+	bufferevent_enable(bev, EV_READ);
+}
+
+/* Listens on path; an old socket left there is replaced.  NULL with err on failure. */
+struct control *
+control_new(struct event_base *base, const char *path, control_handler h,
+    void *arg, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	struct control *ctl;
+	struct stat st;
+	char *dir, *slash;
+	mode_t old;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
+	    (int)sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return NULL;
+	}
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+			free(dir);
+			return NULL;
+		}
+	}
+	free(dir);
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return NULL;
+	}
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 64) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		umask(old);
+		close(fd);
+		return NULL;
+	}
+	umask(old);
+	chmod(path, 0600);
+	ctl = xcalloc(1, sizeof(*ctl));
+	ctl->path = xstrdup(path);
+	ctl->handler = h;
+	ctl->arg = arg;
+	ctl->lev = evconnlistener_new(base, accepted, ctl, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	if (ctl->lev == NULL) {
+		snprintf(err, errlen, "evconnlistener_new failed");
+		close(fd);
+		free(ctl->path);
+		free(ctl);
+		return NULL;
+	}
+	return ctl;
+}
+
+void
+control_free(struct control *ctl)
+{
+	if (ctl == NULL)
+		return;
+	evconnlistener_free(ctl->lev);
+	unlink(ctl->path);
+	free(ctl->path);
+	free(ctl);
+}

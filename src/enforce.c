@@ -1,0 +1,269 @@
+/*
+ * Ceilings, carried out: each limit file of each hierarchy a container is
+ * in is read every sample (one pread) and, when it differs from what was
+ * last checked, decided on again by policy_target() and written.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "enforce.h"
+#include "log.h"
+#include "policy.h"
+
+#define RETRY_MS 5000
+#define V1_MEM_UNLIMITED ((uint64_t)1 << 62)
+
+static const char *const knob_key[KNOB_COUNT] = { "pids_max", "memory_max", "cpus" };
+static const enum cfile knob_file[KNOB_COUNT] = { CF_PIDS_MAX, CF_MEM_MAX, CF_CPU_MAX };
+
+static const char *
+knob_filename(const struct cg *g, enum knob k)
+{
+	switch (k) {
+	case KNOB_PIDS: return "pids.max";
+	case KNOB_MEMORY: return g->v2 ? "memory.max" : "memory.limit_in_bytes";
+	case KNOB_CPU: return g->v2 ? "cpu.max" : "cpu.cfs_quota_us";
+	case KNOB_COUNT: break;
+	}
+	return "?";
+}
+
+/* "name (0123456789ab)", or the short id when the name is not known. */
+const char *
+enforce_label(const struct container *c, char *buf, size_t len)
+{
+	if (c->name)
+		snprintf(buf, len, "%s (%.12s)", c->name, c->id);
+	else
+		snprintf(buf, len, "%.12s", c->id);
+	return buf;
+}
+
+static void
+fmt_value(enum knob k, uint64_t v, char *buf, size_t len)
+{
+	if (k == KNOB_MEMORY)
+		config_fmt_size(v, buf, len);
+	else if (k == KNOB_CPU)
+		config_fmt_cpus(v, buf, len);
+	else if (v == LIMIT_MAX)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+}
+
+static int
+cpu_period(const struct cg *g, uint64_t *period)
+{
+	char buf[64], *sp;
+	int rc;
+
+	if (!g->v2)
+		return cgroup_read_u64(g->fd[CF_CPU_PERIOD], period);
+	if ((rc = cgroup_pread(g->fd[CF_CPU_MAX], buf, sizeof(buf))) < 0)
+		return rc;
+	if ((sp = strchr(buf, ' ')) == NULL)
+		return -EINVAL;
+	return cgroup_parse_u64(sp + 1, period);
+}
+
+/* Reads one limit, in the unit of policy_ceiling(). */
+int
+enforce_read_limit(const struct cg *g, enum knob k, uint64_t *v)
+{
+	char buf[64];
+	uint64_t quota, period;
+	long long q;
+	int rc;
+
+	switch (k) {
+	case KNOB_PIDS:
+		return cgroup_read_u64(g->fd[CF_PIDS_MAX], v);
+	case KNOB_MEMORY:
+		if ((rc = cgroup_read_u64(g->fd[CF_MEM_MAX], v)) < 0)
+			return rc;
+		if (!g->v2 && *v >= V1_MEM_UNLIMITED)
+			*v = LIMIT_MAX;
+		return 0;
+	case KNOB_CPU:
+		if ((rc = cgroup_pread(g->fd[CF_CPU_MAX], buf, sizeof(buf))) < 0)
+			return rc;
+		if (g->v2) {
+			if ((rc = cgroup_parse_u64(buf, &quota)) < 0)
+				return rc;
+		} else {
+			if (sscanf(buf, "%lld", &q) != 1)
+				return -EINVAL;
+			quota = q < 0 ? LIMIT_MAX : (uint64_t)q;
+		}
+		if (quota == LIMIT_MAX) {
+			*v = LIMIT_MAX;
+			return 0;
+		}
+		if ((rc = cpu_period(g, &period)) < 0)
+			return rc;
+		if (period == 0)
+			return -EINVAL;
+		*v = quota * 1000 / period;
+		return 0;
+	case KNOB_COUNT:
+		break;
+	}
+	return -EINVAL;
+}
+
+static int
+write_limit(const struct cg *g, enum knob k, uint64_t v)
+{
+	char buf[64];
+	uint64_t period;
+	int rc;
+
+	switch (k) {
+	case KNOB_PIDS:
+		if (v == LIMIT_MAX)
+			snprintf(buf, sizeof(buf), "max");
+		else
+			snprintf(buf, sizeof(buf), "%" PRIu64, v);
+		break;
+	case KNOB_MEMORY:
+		if (v == LIMIT_MAX)
+			snprintf(buf, sizeof(buf), "%s", g->v2 ? "max" : "-1");
+		else
+			snprintf(buf, sizeof(buf), "%" PRIu64, v);
+		break;
+	case KNOB_CPU:
+		if ((rc = cpu_period(g, &period)) < 0)
+			return rc;
+		if (g->v2 && v == LIMIT_MAX)
+			snprintf(buf, sizeof(buf), "max %" PRIu64, period);
+		else if (g->v2)
+			snprintf(buf, sizeof(buf), "%" PRIu64 " %" PRIu64, v * period / 1000, period);
+		else if (v == LIMIT_MAX)
+			snprintf(buf, sizeof(buf), "-1");
+		else
+			snprintf(buf, sizeof(buf), "%" PRIu64, v * period / 1000);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return cgroup_write(g->dirfd, knob_filename(g, k), buf);
+}
+
+static void
+memo_name(enum knob k, char *buf, size_t len)
+{
+	snprintf(buf, len, "trusted.cgwarden.%s", knob_key[k]);
+}
+
+static void
+memo_read(const struct cg *g, enum knob k, struct limit_memo *m)
+{
+	char name[64], val[64], a[32], b[32];
+	ssize_t n;
+
+	memset(m, 0, sizeof(*m));
+	memo_name(k, name, sizeof(name));
+	if ((n = fgetxattr(g->dirfd, name, val, sizeof(val) - 1)) <= 0)
+		return;
+	val[n] = '\0';
+	if (sscanf(val, "%31s %31s", a, b) == 2 && cgroup_parse_u64(a, &m->set) == 0 &&
+	    cgroup_parse_u64(b, &m->orig) == 0)
+		m->valid = 1;
+}
+
+static void
+memo_write(const struct cg *g, enum knob k, uint64_t set, uint64_t orig)
+{
+	char name[64], val[64], a[32], b[32];
+
+	memo_name(k, name, sizeof(name));
+	snprintf(a, sizeof(a), set == LIMIT_MAX ? "max" : "%" PRIu64, set);
+	snprintf(b, sizeof(b), orig == LIMIT_MAX ? "max" : "%" PRIu64, orig);
+	snprintf(val, sizeof(val), "%s %s", a, b);
+	/* Without xattr support a raised ceiling cannot give back; still enforce. */
+	if (fsetxattr(g->dirfd, name, val, strlen(val), 0) < 0)
+		log_debug("%s: cannot record %s: %s", g->path, name, strerror(errno));
+}
+
+static void
+enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
+    uint64_t now_ms)
+{
+	struct knob_state *ks = &g->ks[k];
+	struct limit_memo m;
+	uint64_t cur, ceiling, target, own;
+	char lbl[128], from[32], to[32], ceil[32];
+	int rc;
+
+	if (g->fd[knob_file[k]] < 0 || c->rule == NULL)
+		return;
+	if (enforce_read_limit(g, k, &cur) < 0)
+		return; /* the cgroup is going away: discovery drops it */
+	if (ks->ok && cur == ks->value)
+		return;
+	if (now_ms < ks->retry_at)
+		return;
+	ceiling = policy_ceiling(c->rule, k);
+	memo_read(g, k, &m);
+	target = policy_target(ceiling, cur, &m, &own);
+	ks->ok = 1;
+	ks->value = cur;
+	if (target == cur)
+		return;
+
+	enforce_label(c, lbl, sizeof(lbl));
+	fmt_value(k, cur, from, sizeof(from));
+	fmt_value(k, target, to, sizeof(to));
+	fmt_value(k, ceiling, ceil, sizeof(ceil));
+	if (monitor) {
+		log_info("container %s: would set %s from %s to %s (%s ceiling %s of rule %s)"
+		    " [monitor mode]", lbl, knob_filename(g, k), from, to, knob_key[k],
+		    ceil, c->rule->name);
+		return;
+	}
+	if ((rc = write_limit(g, k, target)) < 0) {
+		ks->ok = 0;
+		ks->retry_at = now_ms + RETRY_MS;
+		if (!ks->warned)
+			log_warnx("container %s: cannot set %s/%s to %s (%s ceiling of rule %s): "
+			    "%s; retrying every %ds", lbl, g->path, knob_filename(g, k), to,
+			    knob_key[k], c->rule->name, strerror(-rc), RETRY_MS / 1000);
+		ks->warned = 1;
+		return;
+	}
+	memo_write(g, k, target, own);
+	if (enforce_read_limit(g, k, &ks->value) < 0)
+		ks->value = target;
+	log_info("container %s: %s %s from %s to %s (%s ceiling %s of rule %s)%s", lbl,
+	    target < cur ? "lowered" : "raised", knob_filename(g, k), from, to,
+	    knob_key[k], ceil, c->rule->name, ks->warned ? ", after earlier refusals" : "");
+	ks->warned = 0;
+}
+
+/* Holds every limit of the container to its rule's ceilings. */
+void
+enforce_container(struct container *c, int monitor, uint64_t now_ms)
+{
+	for (int h = 0; h < MAX_HIER; h++)
+		if (c->cg[h])
+			for (int k = 0; k < KNOB_COUNT; k++)
+				enforce_knob(c, c->cg[h], (enum knob)k, monitor, now_ms);
+}
+
+/* Forgets what was checked, so that the next pass decides again (reload). */
+void
+enforce_invalidate(struct container *c)
+{
+	for (int h = 0; h < MAX_HIER; h++)
+		if (c->cg[h])
+			for (int k = 0; k < KNOB_COUNT; k++) {
+				c->cg[h]->ks[k].ok = 0;
+				c->cg[h]->ks[k].retry_at = 0;
+			}
+}

@@ -1,0 +1,467 @@
+/*
+ * cgwardend: holds every container cgroup to the ceilings of its rule.
+ * main() wires the modules together in dependency order; the loop owns
+ * the inotify watch, the sampling timer, the signals and the control socket.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "container.h"
+#include "control.h"
+#include "discover.h"
+#include "enforce.h"
+#include "log.h"
+#include "report.h"
+#include "sample.h"
+#include "xmalloc.h"
+
+#define DEFAULT_CONFIG "/etc/cgwarden/cgwarden.conf"
+
+struct opts {
+	const char *config;
+	int check, verbose, debug, dry_run, oneshot;
+};
+
+static struct {
+	struct opts o;
+	struct config *cf;
+	struct hierarchy hs;
+	struct ctable t;
+	struct discover *disc;
+	struct control *ctl;
+	struct event_base *base;
+	struct event *ev_inotify, *ev_tick, *ev_watchdog;
+	struct event *ev_sig[3];
+	uint64_t passes, pass_cpu_ns, pass_last_ns;
+} d;
+
+static int
+monitoring(void)
+{
+	return d.o.dry_run || d.cf->mode == MODE_MONITOR;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: cgwardend [-c FILE] [-n [-v]] [-d] [--dry-run] [--oneshot]\n");
+	exit(1);
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "oneshot", no_argument, NULL, 'O' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->config = DEFAULT_CONFIG;
+	while ((ch = getopt_long(argc, argv, "c:nvdh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->config = optarg; break;
+		case 'n': o->check = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'd': o->debug = 1; break;
+		case 'D': o->dry_run = 1; break;
+		case 'O': o->oneshot = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc || (o->verbose && !o->check))
+		usage();
+}
+
+/* Loads the config; every error goes to stderr or the log. */
+static struct config *
+load_config(const char *path, int to_log)
+{
+	struct config_errors errs;
+	struct config *cf = config_load(path, &errs);
+
+	for (size_t i = 0; i < errs.n; i++) {
+		if (to_log)
+			log_warnx("%s", errs.msg[i]);
+		else
+			fprintf(stderr, "%s\n", errs.msg[i]);
+	}
+	config_errors_free(&errs);
+	return cf;
+}
+
+/* A container directory appeared: its ceilings go in now, not at the next tick. */
+static void
+on_found(struct container *c, int hidx, void *arg)
+{
+	uint64_t now = sample_now_ms();
+
+	(void)arg;
+	c->rule = config_match(d.cf, c->image);
+	log_debug("container %.12s: found %s", c->id, c->cg[hidx]->path);
+	enforce_container(c, monitoring(), now);
+	if (c->nsamples == 0)
+		sample_container(c, now);
+}
+
+static void
+on_gone(struct container *c, void *arg)
+{
+	(void)arg;
+	log_debug("container %.12s: gone", c->id);
+}
+
+static void
+notify_status(void)
+{
+	sd_notifyf(0, "STATUS=watching %zu containers (%s)%s", d.t.n,
+	    cgroup_layout_name(d.hs.layout), monitoring() ? ", monitor mode" : "");
+}
+
+/* One sampling pass: read every container, hold every ceiling. */
+static void
+sample_pass(void)
+{
+	struct timespec a, b;
+	uint64_t now = sample_now_ms();
+	size_t before = d.t.n;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	for (size_t i = 0; i < d.t.n; i++) {
+		sample_container(d.t.c[i], now);
+		enforce_container(d.t.c[i], monitoring(), now);
+	}
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	d.pass_last_ns = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u +
+	    (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec;
+	d.pass_cpu_ns += d.pass_last_ns;
+	d.passes++;
+	if (before != d.t.n)
+		notify_status();
+}
+
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	sample_pass();
+}
+
+static void
+inotify_cb(evutil_socket_t fd, short what, void *arg)
+{
+	size_t before = d.t.n;
+
+	(void)fd, (void)what, (void)arg;
+	discover_dispatch(d.disc);
+	if (before != d.t.n)
+		notify_status();
+}
+
+static void
+watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static void
+start_tick(void)
+{
+	struct timeval tv = { (time_t)(d.cf->interval_ms / 1000),
+		(suseconds_t)(d.cf->interval_ms % 1000) * 1000 };
+
+	if (d.ev_tick == NULL)
+		d.ev_tick = event_new(d.base, -1, EV_PERSIST, tick_cb, NULL);
+	evtimer_add(d.ev_tick, &tv);
+}
+
+static void
+start_discovery(void)
+{
+	d.disc = discover_new(d.cf, &d.hs, &d.t, 1, on_found, on_gone, NULL);
+	d.ev_inotify = event_new(d.base, discover_fd(d.disc), EV_READ | EV_PERSIST,
+	    inotify_cb, NULL);
+	event_add(d.ev_inotify, NULL);
+	discover_scan(d.disc);
+}
+
+static void
+stop_discovery(void)
+{
+	if (d.ev_inotify)
+		event_free(d.ev_inotify);
+	d.ev_inotify = NULL;
+	discover_free(d.disc);
+	d.disc = NULL;
+}
+
+static char *control_cb(const char *, uid_t, void *);
+
+static int
+start_control(char *err, size_t errlen)
+{
+	d.ctl = control_new(d.base, d.cf->control_socket, control_cb, NULL, err, errlen);
+	return d.ctl ? 0 : -1;
+}
+
+/*
+ * Re-reads the config.  A bad file is rejected with its errors logged and
+ * the old one stays; a good one is swapped in and every container is
+ * decided on again against it.  Returns the errors as text, or NULL.
+ */
+static char *
+reload(void)
+{
+	struct config_errors errs;
+	struct config *cf, *old = d.cf;
+	char err[256];
+	int rediscover;
+
+	sd_notify(0, "RELOADING=1");
+	cf = config_load(d.o.config, &errs);
+	if (cf == NULL) {
+		size_t len = 0;
+		char *text = xstrdup("");
+
+		log_warnx("reload of %s rejected, the running config stays in force:",
+		    d.o.config);
+		for (size_t i = 0; i < errs.n; i++) {
+			log_warnx("%s", errs.msg[i]);
+			text = xreallocarray(text, len + strlen(errs.msg[i]) + 2, 1);
+			len += (size_t)sprintf(text + len, "%s\n", errs.msg[i]);
+		}
+		config_errors_free(&errs);
+		sd_notify(0, "READY=1");
+		return text;
+	}
+	rediscover = strcmp(cf->cgroup_root, old->cgroup_root) != 0 ||
+	    cf->npatterns != old->npatterns;
+	for (size_t i = 0; !rediscover && i < cf->npatterns; i++)
+		rediscover = strcmp(cf->patterns[i], old->patterns[i]) != 0;
+	if (strcmp(cf->cgroup_root, old->cgroup_root) != 0)
+		log_warnx("reload: cgroup_root changes only at restart; keeping %s",
+		    old->cgroup_root);
+	d.cf = cf;
+	for (size_t i = 0; i < d.t.n; i++) {
+		d.t.c[i]->rule = config_match(cf, d.t.c[i]->image);
+		enforce_invalidate(d.t.c[i]);
+	}
+	if (rediscover) {
+		stop_discovery();
+		start_discovery();
+	}
+	if (strcmp(cf->control_socket, old->control_socket) != 0) {
+		control_free(d.ctl);
+		if (start_control(err, sizeof(err)) < 0)
+			log_warnx("control socket: %s", err);
+	}
+	start_tick();
+	config_free(old);
+	sample_pass();
+	log_info("configuration reloaded from %s: %zu image rules, %zu containers",
+	    d.o.config, cf->nimages, d.t.n);
+	sd_notify(0, "READY=1");
+	notify_status();
+	return NULL;
+}
+
+static char *
+json_reply(struct json_object *o)
+{
+	char *s = xasprintf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return s;
+}
+
+static char *
+error_reply(const char *msg)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	return json_reply(o);
+}
+
+/* Answers one control request. */
+static char *
+control_cb(const char *line, uid_t uid, void *arg)
+{
+	struct json_object *o;
+	char *errs;
+
+	(void)arg;
+	if (strcmp(line, "status") == 0)
+		return json_reply(report_status_json(&d.t));
+	if (strcmp(line, "stats") == 0) {
+		o = json_object_new_object();
+		json_object_object_add(o, "containers", json_object_new_uint64(d.t.n));
+		json_object_object_add(o, "watches",
+		    json_object_new_uint64(discover_watches(d.disc)));
+		json_object_object_add(o, "passes", json_object_new_uint64(d.passes));
+		json_object_object_add(o, "pass_cpu_ns_total", json_object_new_uint64(d.pass_cpu_ns));
+		json_object_object_add(o, "pass_cpu_ns_last", json_object_new_uint64(d.pass_last_ns));
+		return json_reply(o);
+	}
+	if (strcmp(line, "reload") == 0) {
+		if (uid != 0)
+			return error_reply("reload: permission denied (root only)");
+		if ((errs = reload()) != NULL) {
+			o = json_object_new_object();
+			json_object_object_add(o, "error", json_object_new_string(
+			    "configuration rejected, the running one stays in force"));
+			json_object_object_add(o, "details", json_object_new_string(errs));
+			free(errs);
+			return json_reply(o);
+		}
+		o = json_object_new_object();
+		json_object_object_add(o, "ok", json_object_new_boolean(1));
+		return json_reply(o);
+	}
+	return error_reply("unknown command");
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what, (void)arg;
+	if (sig == SIGHUP) {
+		free(reload());
+		return;
+	}
+	log_info("signal %d: stopping; every limit written stays in place", (int)sig);
+	sd_notify(0, "STOPPING=1");
+	event_base_loopexit(d.base, NULL);
+}
+
+/* The guard must outlive what it guards against: no paging, no OOM kill. */
+static void
+protect_self(void)
+{
+	int fd;
+
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		log_warn("mlockall");
+	if ((fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC)) >= 0) {
+		if (write(fd, "-1000", 5) != 5)
+			log_warn("cannot protect cgwardend from the OOM killer "
+			    "(oom_score_adj -1000)");
+		close(fd);
+	}
+}
+
+static int
+run_oneshot(void)
+{
+	d.disc = discover_new(d.cf, &d.hs, &d.t, 0, on_found, NULL, NULL);
+	discover_scan(d.disc);
+	sample_pass();
+	report_oneshot(&d.t, stdout);
+	return 0;
+}
+
+static void
+start_loop(void)
+{
+	static const int sigs[3] = { SIGHUP, SIGTERM, SIGINT };
+	char err[256];
+	uint64_t wd_usec;
+
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < 3; i++) {
+		d.ev_sig[i] = evsignal_new(d.base, sigs[i], signal_cb, NULL);
+		evsignal_add(d.ev_sig[i], NULL);
+	}
+	start_discovery();
+	if (start_control(err, sizeof(err)) < 0)
+		fatalx("control socket: %s", err);
+	start_tick();
+	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
+		struct timeval tv = { (time_t)(wd_usec / 2000000),
+			(suseconds_t)(wd_usec / 2 % 1000000) };
+
+		d.ev_watchdog = event_new(d.base, -1, EV_PERSIST, watchdog_cb, NULL);
+		evtimer_add(d.ev_watchdog, &tv);
+	}
+}
+
+static void
+shutdown_all(void)
+{
+	control_free(d.ctl);
+	stop_discovery();
+	container_table_free(&d.t);
+	for (int i = 0; i < 3; i++)
+		if (d.ev_sig[i])
+			event_free(d.ev_sig[i]);
+	if (d.ev_tick)
+		event_free(d.ev_tick);
+	if (d.ev_watchdog)
+		event_free(d.ev_watchdog);
+	if (d.base)
+		event_base_free(d.base);
+	cgroup_hierarchy_free(&d.hs);
+	config_free(d.cf);
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[2048];
+
+	parse_args(argc, argv, &d.o);
+	log_init(d.o.debug, getenv("JOURNAL_STREAM") != NULL && !d.o.debug);
+	if ((d.cf = load_config(d.o.config, 0)) == NULL)
+		return 1;
+	if (d.o.check) {
+		if (d.o.verbose)
+			config_print(d.cf, stdout);
+		printf("configuration OK\n");
+		config_free(d.cf);
+		return 0;
+	}
+	if (cgroup_detect(d.cf->cgroup_root, "/proc/self/mountinfo", 0, &d.hs, err,
+	    sizeof(err)) < 0)
+		fatalx("%s", err);
+	cgroup_describe(&d.hs, err, sizeof(err));
+	log_info("%s", err);
+	if (d.o.oneshot) {
+		run_oneshot();
+		shutdown_all();
+		return 0;
+	}
+	protect_self();
+	start_loop();
+	log_info("watching %zu containers, %zu image rules, interval %" PRIu64 "ms%s",
+	    d.t.n, d.cf->nimages, d.cf->interval_ms, monitoring() ? ", monitor mode" : "");
+	sd_notify(0, "READY=1");
+	notify_status();
+	event_base_dispatch(d.base);
+	shutdown_all();
+	return 0;
+}

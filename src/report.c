@@ -1,0 +1,178 @@
+/* Operator reports: one JSON object per container, read from the kernel. */
+#include <inttypes.h>
+#include <json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "enforce.h"
+#include "report.h"
+#include "sample.h"
+
+/* running or frozen, from the freezer file of any hierarchy. */
+const char *
+report_state(const struct container *c)
+{
+	char buf[512];
+	uint64_t v;
+
+	for (int h = 0; h < MAX_HIER; h++) {
+		const struct cg *g = c->cg[h];
+
+		if (g == NULL || g->fd[CF_FREEZE] < 0)
+			continue;
+		if (g->v2) {
+			if (cgroup_read_key(g->fd[CF_FREEZE], "frozen", &v) == 0 && v == 1)
+				return "frozen";
+		} else if (cgroup_pread(g->fd[CF_FREEZE], buf, sizeof(buf)) > 0 &&
+		    strncmp(buf, "FROZEN", 6) == 0)
+			return "frozen";
+	}
+	return "running";
+}
+
+static struct json_object *
+num_or_null(uint64_t v)
+{
+	return v == SAMPLE_NONE ? NULL : json_object_new_uint64(v);
+}
+
+/* The current value of a limit, from the first hierarchy that has it. */
+static uint64_t
+limit_now(const struct container *c, enum knob k, int *found)
+{
+	uint64_t v;
+
+	*found = 0;
+	for (int h = 0; h < MAX_HIER; h++)
+		if (c->cg[h] && enforce_read_limit(c->cg[h], k, &v) == 0) {
+			*found = 1;
+			return v;
+		}
+	return LIMIT_MAX;
+}
+
+static struct json_object *
+limit_json(const struct container *c, enum knob k)
+{
+	int found;
+	uint64_t v = limit_now(c, k, &found);
+
+	if (!found || v == LIMIT_MAX)
+		return NULL;
+	if (k == KNOB_CPU)
+		return json_object_new_double((double)v / 1000.0);
+	return json_object_new_uint64(v);
+}
+
+static struct json_object *
+str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *
+report_container_json(const struct container *c)
+{
+	struct json_object *o = json_object_new_object(), *paths;
+	const struct sample *s = container_last(c);
+	uint64_t none = SAMPLE_NONE;
+
+	json_object_object_add(o, "id", json_object_new_string(c->id));
+	json_object_object_add(o, "name", str_or_null(c->name));
+	json_object_object_add(o, "image", str_or_null(c->image));
+	json_object_object_add(o, "rule", json_object_new_string(c->rule ? c->rule->name : "defaults"));
+	json_object_object_add(o, "pids_current", num_or_null(s ? s->pids : none));
+	json_object_object_add(o, "pids_max", limit_json(c, KNOB_PIDS));
+	json_object_object_add(o, "fork_failures", num_or_null(s ? s->fork_failures : none));
+	json_object_object_add(o, "memory_current", num_or_null(s ? s->mem : none));
+	json_object_object_add(o, "memory_max", limit_json(c, KNOB_MEMORY));
+	json_object_object_add(o, "cpus", limit_json(c, KNOB_CPU));
+	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? s->cpu_ns : none));
+	json_object_object_add(o, "state", json_object_new_string(report_state(c)));
+	json_object_object_add(o, "cgroup", json_object_new_string(container_path(c)));
+	paths = json_object_new_array();
+	for (int h = 0; h < MAX_HIER; h++)
+		if (c->cg[h])
+			json_object_array_add(paths, json_object_new_string(c->cg[h]->path));
+	json_object_object_add(o, "cgroups", paths);
+	return o;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct container *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+/* The containers sorted by id, so that output is stable; free() the array. */
+static struct container **
+sorted(const struct ctable *t)
+{
+	struct container **v = calloc(t->n ? t->n : 1, sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	memcpy(v, t->c, t->n * sizeof(*v));
+	qsort(v, t->n, sizeof(*v), by_id);
+	return v;
+}
+
+struct json_object *
+report_status_json(const struct ctable *t)
+{
+	struct json_object *arr = json_object_new_array();
+	struct container **v = sorted(t);
+
+	for (size_t i = 0; v && i < t->n; i++)
+		json_object_array_add(arr, report_container_json(v[i]));
+	free(v);
+	return arr;
+}
+
+static void
+fmt_limit(const struct container *c, enum knob k, char *buf, size_t len)
+{
+	int found;
+	uint64_t v = limit_now(c, k, &found);
+
+	if (!found)
+		snprintf(buf, len, "-");
+	else if (k == KNOB_MEMORY)
+		config_fmt_size(v, buf, len);
+	else if (k == KNOB_CPU)
+		config_fmt_cpus(v, buf, len);
+	else if (v == LIMIT_MAX)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+}
+
+/* One line per container: id, name, image, rule, pids, memory, cpus, state, cgroup. */
+void
+report_oneshot(const struct ctable *t, FILE *f)
+{
+	struct container **v = sorted(t);
+
+	for (size_t i = 0; v && i < t->n; i++) {
+		const struct container *c = v[i];
+		const struct sample *s = container_last(c);
+		char pmax[32], mmax[32], cpus[32];
+
+		fmt_limit(c, KNOB_PIDS, pmax, sizeof(pmax));
+		fmt_limit(c, KNOB_MEMORY, mmax, sizeof(mmax));
+		fmt_limit(c, KNOB_CPU, cpus, sizeof(cpus));
+		fprintf(f, "%s name=%s image=%s rule=%s pids=%" PRIu64 "/%s "
+		    "fork_failures=%" PRIu64 " memory=%" PRIu64 "/%s cpus=%s state=%s cgroup=%s\n",
+		    c->id, c->name ? c->name : "-", c->image ? c->image : "-",
+		    c->rule ? c->rule->name : "defaults",
+		    s && s->pids != SAMPLE_NONE ? s->pids : 0, pmax,
+		    s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : 0,
+		    s && s->mem != SAMPLE_NONE ? s->mem : 0, mmax, cpus, report_state(c),
+		    container_path(c));
+	}
+	free(v);
+}

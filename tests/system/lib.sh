@@ -1,0 +1,162 @@
+# Shared helpers of the system tests: sourced by each tests/system/NN-*.sh.
+# Each test builds a fake-but-real container tree under its own parent
+# cgroup (cgwarden-test-PID) in every hierarchy, runs the real daemon on
+# it, reads the kernel files back, and removes everything in a trap.
+set -u
+NAME=$(basename "$0" .sh)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$(cd "$TOP/${BUILD:-build}" && pwd)
+CGWARDEND=$BUILD/cgwardend
+CGWARDENCTL=$BUILD/cgwardenctl
+HELPERS=$BUILD/helpers
+T=cgwarden-test-$$
+WORK=$(mktemp -d "/tmp/cgw-$NAME.XXXXXX")
+LOG=$WORK/daemon.log
+SOCK=$WORK/ctl.sock
+CONF=$WORK/cgwarden.conf
+PASS=0 FAIL=0
+STARTED=""
+DAEMON=""
+
+skip_all() {
+	echo "SKIP: $NAME: $*" >&2
+	echo "$NAME: 0 passed, 0 failed, 1 skipped"
+	rm -rf "$WORK"
+	exit 0
+}
+
+[ "$(id -u)" = 0 ] || skip_all "needs root for cgroupfs"
+
+# The mounts: v1 controller hierarchies and the cgroup2 mount.
+V1=$(awk '/ - cgroup / { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] ~ /^(pids|memory|cpu|cpuacct|freezer)$/) { print $5; break } }' /proc/self/mountinfo)
+V2=$(awk '/ - cgroup2 / {print $5; exit}' /proc/self/mountinfo)
+[ -n "$V1$V2" ] || skip_all "no cgroup filesystem"
+HIERS="$V1 $V2"
+v1_of() { awk -v c="$1" '/ - cgroup / { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) print $5 }' /proc/self/mountinfo | head -n 1; }
+PIDS_H=$(v1_of pids); PIDS_H=${PIDS_H:-$V2}
+MEM_H=$(v1_of memory); MEM_H=${MEM_H:-$V2}
+CPU_H=$(v1_of cpu); CPU_H=${CPU_H:-$V2}
+FRZ_H=$(v1_of freezer); FRZ_H=${FRZ_H:-$V2}
+if [ "$MEM_H" = "$V2" ]; then MEMFILE=memory.max; else MEMFILE=memory.limit_in_bytes; fi
+if [ "$CPU_H" = "$V2" ]; then CPUFILE=cpu.max; else CPUFILE=cpu.cfs_quota_us; fi
+CGROUP_ROOT=$(dirname "${V1%%[[:space:]]*}"); [ -n "$V1" ] || CGROUP_ROOT=$V2
+
+ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
+bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+# eq DESC GOT WANT
+eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
+# check DESC CMD...: CMD must succeed
+check() { d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+# wait_for SECONDS CMD...: polls until CMD succeeds
+wait_for() {
+	n=$(($1 * 50)); shift
+	while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.02; n=$((n - 1)); done
+	return 1
+}
+
+# An id that looks like Docker's: 64 hex from a number.
+cid() { printf '%04x%060x' "$1" "$$"; }
+ct_path() { # ct_path ID [cgroupfs|systemd]
+	if [ "${2:-cgroupfs}" = systemd ]; then echo "$T/system.slice/docker-$1.scope"; else echo "$T/docker/$1"; fi
+}
+
+# mkcg REL: creates REL in every hierarchy; on v2 enables the controllers
+# of each parent that this test owns (never above $T).
+mkcg() {
+	for h in $HIERS; do
+		p=$h
+		for part in $(echo "$1" | tr / ' '); do
+			if [ "$h" = "$V2" ] && [ "$p" != "$h" ]; then
+				for c in $(cat "$p/cgroup.controllers"); do
+					case " $(cat "$p/cgroup.subtree_control") " in *" $c "*) ;;
+					*) echo "+$c" > "$p/cgroup.subtree_control" 2>/dev/null ;; esac
+				done
+			fi
+			p=$p/$part
+			[ -d "$p" ] || mkdir "$p" || return 1
+		done
+	done
+}
+mkct() { mkcg "$(ct_path "$@")"; }
+
+# runin REL [CMD...]: starts CMD (default: sleep) inside REL in every
+# hierarchy; its pid is in $LASTPID.  Not for $(...): the pid must be
+# remembered here so that cleanup ends it.
+runin() {
+	rel=$1; shift
+	[ $# -gt 0 ] || set -- sleep 1000
+	"$@" </dev/null >/dev/null 2>&1 &
+	LASTPID=$!
+	STARTED="$STARTED $LASTPID"
+	for h in $HIERS; do echo "$LASTPID" > "$h/$rel/cgroup.procs"; done
+}
+
+rd() { cat "$1" 2>/dev/null; }
+pids_max() { rd "$PIDS_H/$1/pids.max"; }
+mem_max() { # normalized: max, or bytes
+	v=$(rd "$MEM_H/$1/$MEMFILE")
+	case $v in max|9223372036854771712) echo max ;; *) echo "$v" ;; esac
+}
+cpu_quota() { # max, or the quota in µs
+	v=$(rd "$CPU_H/$1/$CPUFILE"); v=${v%% *}
+	case $v in -1|max) echo max ;; *) echo "$v" ;; esac
+}
+
+# write_conf [EXTRA_GLOBAL_LINES] then rule sections on stdin
+write_conf() {
+	{
+		echo "[global]"
+		echo "cgroup_root = $CGROUP_ROOT"
+		echo "container_cgroups = $T/docker/* $T/system.slice/docker-*.scope"
+		echo "interval = ${INTERVAL:-100ms}"
+		echo "docker_socket ="
+		echo "metrics_listen ="
+		echo "control_socket = $SOCK"
+		[ $# -gt 0 ] && printf '%s\n' "$@"
+		cat
+	} > "$CONF"
+}
+
+start_daemon() { # start_daemon [ARGS...]
+	"$CGWARDEND" -d -c "$CONF" "$@" >> "$LOG" 2>&1 &
+	DAEMON=$!
+	wait_for 10 test -S "$SOCK" || { bad "daemon did not start"; cat "$LOG"; return 1; }
+}
+stop_daemon() {
+	[ -n "$DAEMON" ] || return 0
+	kill -TERM "$DAEMON" 2>/dev/null
+	wait "$DAEMON"; rc=$?
+	DAEMON=""
+	return $rc
+}
+ctl() { "$CGWARDENCTL" -s "$SOCK" "$@"; }
+# jq-free JSON field access, through python3 if present, else the CLI's table.
+status_field() { # status_field ID FIELD
+	ctl status --json | python3 -c '
+import json, sys
+for c in json.load(sys.stdin):
+    if c["id"] == sys.argv[1]:
+        v = c.get(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"
+}
+
+cleanup() {
+	[ -n "$DAEMON" ] && kill -KILL "$DAEMON" 2>/dev/null
+	for p in $STARTED; do kill -KILL "$p" 2>/dev/null; done
+	for p in $STARTED; do wait "$p" 2>/dev/null; done
+	for h in $HIERS; do
+		[ -d "$h/$T" ] || continue
+		[ -f "$h/$T/freezer.state" ] && find "$h/$T" -name freezer.state -exec sh -c 'echo THAWED > "$1"' _ {} \; 2>/dev/null
+		find "$h/$T" -depth -type d -exec rmdir {} \; 2>/dev/null
+	done
+}
+finish() {
+	cleanup
+	echo "$NAME: $PASS passed, $FAIL failed"
+	if [ $FAIL -gt 0 ]; then
+		echo "--- daemon log ($LOG) ---"; tail -n 60 "$LOG"
+	else
+		rm -rf "$WORK"
+	fi
+	[ $FAIL -eq 0 ]
+}
+trap 'cleanup; rm -rf "$WORK"' INT TERM

@@ -1,0 +1,188 @@
+/* cgwardenctl: the operator's view of cgwardend, over its control socket. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define DEFAULT_SOCKET "/run/cgwarden/cgwarden.sock"
+#define MAX_REPLY (64u << 20)
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: cgwardenctl [-s SOCKET] status [--json]\n"
+	    "       cgwardenctl [-s SOCKET] reload\n");
+	exit(2);
+}
+
+/* Sends one request line and returns the whole reply, or exits 2. */
+static char *
+request(const char *sock, const char *line)
+{
+	struct sockaddr_un sun;
+	size_t len = 0, cap = 65536;
+	char *buf;
+	ssize_t n;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock) >=
+	    (int)sizeof(sun.sun_path)) {
+		fprintf(stderr, "cgwardenctl: %s: path too long\n", sock);
+		exit(2);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		fprintf(stderr, "cgwardenctl: cannot reach cgwardend at %s: %s\n"
+		    "is the daemon running? (systemctl status cgwarden)\n", sock,
+		    strerror(errno));
+		exit(2);
+	}
+	if (dprintf(fd, "%s\n", line) < 0) {
+		fprintf(stderr, "cgwardenctl: %s: %s\n", sock, strerror(errno));
+		exit(2);
+	}
+	if ((buf = malloc(cap)) == NULL)
+		exit(2);
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (len + 1 == cap) {
+			if (cap >= MAX_REPLY || (buf = realloc(buf, cap *= 2)) == NULL) {
+				fprintf(stderr, "cgwardenctl: reply too large\n");
+				exit(2);
+			}
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+static struct json_object *
+parse_reply(const char *text)
+{
+	struct json_object *o = json_tokener_parse(text);
+	struct json_object *e, *det;
+
+	if (o == NULL) {
+		fprintf(stderr, "cgwardenctl: cannot parse the daemon's reply\n");
+		exit(2);
+	}
+	if (json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, "error", &e)) {
+		fprintf(stderr, "cgwardenctl: %s\n", json_object_get_string(e));
+		if (json_object_object_get_ex(o, "details", &det))
+			fprintf(stderr, "%s", json_object_get_string(det));
+		exit(1);
+	}
+	return o;
+}
+
+static const char *
+str(struct json_object *o, const char *key, const char *dflt)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return dflt;
+	return json_object_get_string(v);
+}
+
+static void
+human_bytes(struct json_object *o, const char *key, char *buf, size_t len)
+{
+	struct json_object *v;
+	double b;
+	const char *u = "BKMGT";
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) {
+		snprintf(buf, len, key[7] == 'm' ? "max" : "-");
+		return;
+	}
+	b = (double)json_object_get_uint64(v);
+	while (b >= 1024 && u[1]) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(buf, len, *u == 'B' ? "%.0f%c" : "%.1f%c", b, *u == 'B' ? 'B' : *u);
+}
+
+static void
+print_status(struct json_object *arr)
+{
+	printf("%-12s  %-20s  %-20s  %-12s  %11s  %6s  %17s  %5s  %s\n", "CONTAINER",
+	    "NAME", "IMAGE", "RULE", "PIDS", "FORKS", "MEMORY", "CPUS", "STATE");
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *c = json_object_array_get_idx(arr, i);
+		char pids[32], mem[40], cur[16], max[16];
+
+		snprintf(pids, sizeof(pids), "%s/%s", str(c, "pids_current", "-"),
+		    str(c, "pids_max", "max"));
+		human_bytes(c, "memory_current", cur, sizeof(cur));
+		human_bytes(c, "memory_max", max, sizeof(max));
+		snprintf(mem, sizeof(mem), "%s/%s", cur, max);
+		printf("%-12.12s  %-20.20s  %-20.20s  %-12.12s  %11s  %6s  %17s  %5s  %s\n",
+		    str(c, "id", "?"), str(c, "name", "-"), str(c, "image", "-"),
+		    str(c, "rule", "-"), pids, str(c, "fork_failures", "-"), mem,
+		    str(c, "cpus", "max"), str(c, "state", "?"));
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *sock = getenv("CGWARDEN_SOCKET");
+	struct json_object *o;
+	char *reply;
+	int ch, json = 0;
+
+	if (sock == NULL)
+		sock = DEFAULT_SOCKET;
+	while ((ch = getopt(argc, argv, "+s:h")) != -1) {
+		if (ch == 's')
+			sock = optarg;
+		else
+			usage();
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else
+			usage();
+	}
+	if (strcmp(argv[0], "status") == 0) {
+		reply = request(sock, "status");
+		o = parse_reply(reply);
+		if (json)
+			fputs(reply, stdout);
+		else
+			print_status(o);
+	} else if (strcmp(argv[0], "reload") == 0) {
+		reply = request(sock, "reload");
+		o = parse_reply(reply);
+		if (json)
+			fputs(reply, stdout);
+		else
+			printf("configuration reloaded\n");
+	} else if (strcmp(argv[0], "stats") == 0) {
+		reply = request(sock, "stats");
+		o = parse_reply(reply);
+		fputs(reply, stdout);
+	} else
+		usage();
+	json_object_put(o);
+	free(reply);
+	return 0;
+}
