@@ -27,7 +27,7 @@ HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpe
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
-           libjson-c-dev attr busybox-static
+           libjson-c-dev attr busybox-static python3
 
 .PHONY: all deps check unit system run install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
