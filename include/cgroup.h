@@ -29,8 +29,8 @@ const char *cgroup_layout_name(enum layout);
 
 int cgroup_pread(int fd, char *buf, size_t len);
 int cgroup_parse_u64(const char *s, uint64_t *v);
-int cgroup_read_u64(int fd, uint64_t *v);
-int cgroup_read_key(int fd, const char *key, uint64_t *v);
-int cgroup_write(int dirfd, const char *file, const char *val);
+int cgroup_find_key(const char *buf, const char *key, uint64_t *v);
+int cgroup_write(const char *path, const char *val);
+int cgroup_has_v1(const struct hierarchy *, enum ctrl);
 
 #endif

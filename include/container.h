@@ -31,13 +31,17 @@ struct knob_state {
 	int warned;         /* the refusal was logged */
 };
 
+/* fd[] of a file that is opened when read, not held (rarely read, or
+ * the fd limit was reached). */
+#define FD_ONDEMAND (-2)
+
 /* A container's directory in one hierarchy. */
 struct cg {
 	int hidx;
 	int v2;
-	char *path;
-	int dirfd;
-	int fd[CF_COUNT];
+	const char *mount; /* the hierarchy's mount point */
+	char *rel;         /* below it: the container's rel, or an own copy */
+	int fd[CF_COUNT];  /* held fd, FD_ONDEMAND, or -1: not in this hierarchy */
 	struct knob_state ks[KNOB_COUNT];
 	unsigned gen; /* discovery pass that last saw it */
 };
@@ -57,11 +61,11 @@ struct container {
 	char id[ID_LEN + 1];
 	char *name;  /* NULL until known */
 	char *image; /* NULL until known */
+	char *rel;   /* cgroup path below the mounts, shared by its cgs */
 	const struct rule *rule;
 	struct cg *cg[MAX_HIER];
-	/* For each file, the fd sampled (borrowed from one cg), or -1. */
-	int sfd[CF_COUNT];
-	int cpu_v2;  /* sfd[CF_CPU_USAGE] is a v2 cpu.stat */
+	/* For each file, the hierarchy it is sampled from, or NULL. */
+	struct cg *src[CF_COUNT];
 	struct sample ring[RING];
 	unsigned nsamples;
 };
@@ -81,6 +85,13 @@ int container_present(const struct container *);
 void container_remove(struct ctable *, struct container *);
 void container_table_free(struct ctable *);
 const struct sample *container_last(const struct container *);
-const char *container_path(const struct container *);
+const char *container_path(const struct container *, char *buf, size_t len);
+const char *container_cg_path(const struct cg *, char *buf, size_t len);
+const char *cg_filename(const struct cg *, enum cfile);
+int cg_read(const struct cg *, enum cfile, char *buf, size_t len);
+int cg_read_u64(const struct cg *, enum cfile, uint64_t *);
+int cg_read_key(const struct cg *, enum cfile, const char *key, uint64_t *);
+int cg_write(const struct cg *, const char *file, const char *val);
+int cg_file_path(const struct cg *, const char *file, char *buf, size_t len);
 
 #endif

@@ -200,47 +200,43 @@ cgroup_parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
+/* Finds "key value" in the text of a flat-keyed file (pids.events, cpu.stat). */
 int
-cgroup_read_u64(int fd, uint64_t *v)
+cgroup_find_key(const char *buf, const char *key, uint64_t *v)
 {
-	char buf[64];
-	int n;
-
-	if ((n = cgroup_pread(fd, buf, sizeof(buf))) < 0)
-		return n;
-	return cgroup_parse_u64(buf, v);
-}
-
-/* Reads "key value" from a flat-keyed file such as pids.events or cpu.stat. */
-int
-cgroup_read_key(int fd, const char *key, uint64_t *v)
-{
-	char buf[1024];
 	size_t klen = strlen(key);
-	int n;
 
-	if ((n = cgroup_pread(fd, buf, sizeof(buf))) < 0)
-		return n;
-	for (char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
 			return cgroup_parse_u64(p + klen + 1, v);
 	return -ENOENT;
 }
 
-/* Writes val to a file below dirfd: 0 or -errno. */
+/* Writes val to a kernel file: 0 or -errno. */
 int
-cgroup_write(int dirfd, const char *file, const char *val)
+cgroup_write(const char *path, const char *val)
 {
 	int fd, rc = 0;
 	size_t len = strlen(val);
+	ssize_t w;
 
-	if ((fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC)) < 0)
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
 		return -errno;
-	ssize_t w = write(fd, val, len);
+	w = write(fd, val, len);
 	if (w < 0)
 		rc = -errno;
 	else if ((size_t)w != len)
 		rc = -EIO;
 	close(fd);
 	return rc;
+}
+
+/* Whether a v1 mount carries the controller (then v2 is not asked for it). */
+int
+cgroup_has_v1(const struct hierarchy *hs, enum ctrl c)
+{
+	for (size_t i = 0; i < hs->n; i++)
+		if (!hs->h[i].v2 && (hs->h[i].ctrls & (1u << c)))
+			return 1;
+	return 0;
 }

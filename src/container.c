@@ -6,10 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "container.h"
+#include "log.h"
 #include "xmalloc.h"
 
 static const char *const v1_files[CF_COUNT] = {
@@ -90,7 +93,7 @@ container_get(struct ctable *t, const char *id)
 	c = xcalloc(1, sizeof(*c));
 	memcpy(c->id, id, ID_LEN + 1);
 	for (int f = 0; f < CF_COUNT; f++)
-		c->sfd[f] = -1;
+		c->src[f] = NULL;
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->c = xreallocarray(t->c, t->cap, sizeof(*t->c));
@@ -104,29 +107,132 @@ static void
 pick_sources(struct container *c)
 {
 	for (int f = 0; f < CF_COUNT; f++) {
-		c->sfd[f] = -1;
-		for (int h = 0; h < MAX_HIER; h++)
-			if (c->cg[h] && c->cg[h]->fd[f] >= 0) {
-				c->sfd[f] = c->cg[h]->fd[f];
-				if (f == CF_CPU_USAGE)
-					c->cpu_v2 = c->cg[h]->v2;
-				break;
-			}
+		c->src[f] = NULL;
+		for (int h = 0; h < MAX_HIER && c->src[f] == NULL; h++)
+			if (c->cg[h] && c->cg[h]->fd[f] != -1)
+				c->src[f] = c->cg[h];
 	}
 }
 
 static void
-cg_free(struct cg *g)
+cg_free(struct container *c, struct cg *g)
 {
 	if (g == NULL)
 		return;
 	for (int f = 0; f < CF_COUNT; f++)
 		if (g->fd[f] >= 0)
 			close(g->fd[f]);
-	if (g->dirfd >= 0)
-		close(g->dirfd);
-	free(g->path);
+	if (g->rel != c->rel)
+		free(g->rel);
 	free(g);
+}
+
+/* The absolute path of the container's directory in one hierarchy. */
+const char *
+container_cg_path(const struct cg *g, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", g->mount, g->rel);
+	return buf;
+}
+
+/* The path of one of its files: 0, or -ENAMETOOLONG. */
+int
+cg_file_path(const struct cg *g, const char *file, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s/%s", g->mount, g->rel, file) >= (int)len ?
+	    -ENAMETOOLONG : 0;
+}
+
+const char *
+cg_filename(const struct cg *g, enum cfile f)
+{
+	return (g->v2 ? v2_files : v1_files)[f];
+}
+
+/* Reads a whole small file of the cgroup, NUL-terminated: its length or -errno. */
+int
+cg_read(const struct cg *g, enum cfile f, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	if (g == NULL || g->fd[f] == -1)
+		return -ENOENT;
+	if (g->fd[f] >= 0)
+		return cgroup_pread(g->fd[f], buf, len);
+	if ((rc = cg_file_path(g, cg_filename(g, f), path, sizeof(path))) < 0)
+		return rc;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	rc = cgroup_pread(fd, buf, len);
+	close(fd);
+	return rc;
+}
+
+int
+cg_read_u64(const struct cg *g, enum cfile f, uint64_t *v)
+{
+	char buf[64];
+	int rc;
+
+	if ((rc = cg_read(g, f, buf, sizeof(buf))) < 0)
+		return rc;
+	return cgroup_parse_u64(buf, v);
+}
+
+int
+cg_read_key(const struct cg *g, enum cfile f, const char *key, uint64_t *v)
+{
+	char buf[1024];
+	int rc;
+
+	if ((rc = cg_read(g, f, buf, sizeof(buf))) < 0)
+		return rc;
+	return cgroup_find_key(buf, key, v);
+}
+
+int
+cg_write(const struct cg *g, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if ((rc = cg_file_path(g, file, path, sizeof(path))) < 0)
+		return rc;
+	return cgroup_write(path, val);
+}
+
+/* Files read every pass are held open; the others are opened when read. */
+static int
+held(enum cfile f)
+{
+	return f != CF_FREEZE && f != CF_CPU_PERIOD;
+}
+
+/* Files read only to sample, never written: one hierarchy is enough. */
+static int
+sample_only(enum cfile f)
+{
+	return f == CF_PIDS_CUR || f == CF_PIDS_EVENTS || f == CF_MEM_CUR || f == CF_CPU_USAGE;
+}
+
+static int fd_limit_warned;
+
+static int
+open_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == EMFILE || errno == ENFILE) {
+		if (!fd_limit_warned)
+			log_warnx("open file limit reached: from now on some container files "
+			    "are opened at each read (raise LimitNOFILE)");
+		fd_limit_warned = 1;
+		return FD_ONDEMAND;
+	}
+	return -1;
 }
 
 /*
@@ -140,25 +246,41 @@ container_attach(struct container *c, const struct hierarchy *hs, int hidx,
 {
 	const struct hier *h = &hs->h[hidx];
 	const char *const *names = h->v2 ? v2_files : v1_files;
+	const char *rel = path + strlen(h->mount);
+	char fpath[PATH_MAX];
+	struct stat st;
 	struct cg *g;
-	int dirfd;
 
+	/* Paths are kept relative to the mounts, once per container. */
+	while (*rel == '/')
+		rel++;
 	if (c->cg[hidx] != NULL) {
-		if (strcmp(c->cg[hidx]->path, path) == 0)
+		if (strcmp(c->cg[hidx]->rel, rel) == 0)
 			return 0;
 		container_detach(c, hidx);
 	}
-	if ((dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if (stat(path, &st) < 0)
 		return -errno;
 	g = xcalloc(1, sizeof(*g));
 	g->hidx = hidx;
 	g->v2 = h->v2;
-	g->path = xstrdup(path);
-	g->dirfd = dirfd;
+	g->mount = h->mount;
+	if (c->rel == NULL)
+		c->rel = xstrdup(rel);
+	g->rel = strcmp(c->rel, rel) == 0 ? c->rel : xstrdup(rel);
 	for (int f = 0; f < CF_COUNT; f++) {
 		g->fd[f] = -1;
-		if (names[f] && (h->ctrls & (1u << file_ctrl[f])))
-			g->fd[f] = openat(dirfd, names[f], O_RDONLY | O_CLOEXEC);
+		if (names[f] == NULL || !(h->ctrls & (1u << file_ctrl[f])))
+			continue;
+		/* On hybrid hosts the v1 controllers count; v2 only freezes and kills. */
+		if (h->v2 && sample_only(f) && cgroup_has_v1(hs, file_ctrl[f]))
+			continue;
+		if (cg_file_path(g, names[f], fpath, sizeof(fpath)) < 0)
+			continue;
+		if (!held(f))
+			g->fd[f] = access(fpath, F_OK) == 0 ? FD_ONDEMAND : -1;
+		else
+			g->fd[f] = open_file(fpath);
 	}
 	c->cg[hidx] = g;
 	pick_sources(c);
@@ -169,7 +291,7 @@ container_attach(struct container *c, const struct hierarchy *hs, int hidx,
 void
 container_detach(struct container *c, int hidx)
 {
-	cg_free(c->cg[hidx]);
+	cg_free(c, c->cg[hidx]);
 	c->cg[hidx] = NULL;
 	pick_sources(c);
 }
@@ -185,15 +307,16 @@ container_present(const struct container *c)
 
 /* The container's cgroup for the operator: the one counting its pids. */
 const char *
-container_path(const struct container *c)
+container_path(const struct container *c, char *buf, size_t len)
 {
 	for (int h = 0; h < MAX_HIER; h++)
-		if (c->cg[h] && c->cg[h]->fd[CF_PIDS_CUR] >= 0)
-			return c->cg[h]->path;
+		if (c->cg[h] && c->cg[h] == c->src[CF_PIDS_CUR])
+			return container_cg_path(c->cg[h], buf, len);
 	for (int h = 0; h < MAX_HIER; h++)
 		if (c->cg[h])
-			return c->cg[h]->path;
-	return "";
+			return container_cg_path(c->cg[h], buf, len);
+	snprintf(buf, len, "%s", "");
+	return buf;
 }
 
 void
@@ -205,7 +328,8 @@ container_remove(struct ctable *t, struct container *c)
 			break;
 		}
 	for (int h = 0; h < MAX_HIER; h++)
-		cg_free(c->cg[h]);
+		cg_free(c, c->cg[h]);
+	free(c->rel);
 	free(c->name);
 	free(c->image);
 	free(c);

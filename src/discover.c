@@ -140,10 +140,11 @@ lost(struct discover *d, int hidx, const char *path)
 	const char *base = strrchr(path, '/');
 	char id[ID_LEN + 1];
 	struct container *c;
+	char cur[PATH_MAX];
 
 	if (container_id_from_name(base ? base + 1 : path, id) < 0 ||
 	    (c = container_find(d->t, id)) == NULL || c->cg[hidx] == NULL ||
-	    strcmp(c->cg[hidx]->path, path) != 0)
+	    strcmp(container_cg_path(c->cg[hidx], cur, sizeof(cur)), path) != 0)
 		return;
 	container_detach(c, hidx);
 	if (!container_present(c)) {

@@ -64,8 +64,8 @@ cpu_period(const struct cg *g, uint64_t *period)
 	int rc;
 
 	if (!g->v2)
-		return cgroup_read_u64(g->fd[CF_CPU_PERIOD], period);
-	if ((rc = cgroup_pread(g->fd[CF_CPU_MAX], buf, sizeof(buf))) < 0)
+		return cg_read_u64(g, CF_CPU_PERIOD, period);
+	if ((rc = cg_read(g, CF_CPU_MAX, buf, sizeof(buf))) < 0)
 		return rc;
 	if ((sp = strchr(buf, ' ')) == NULL)
 		return -EINVAL;
@@ -83,15 +83,15 @@ enforce_read_limit(const struct cg *g, enum knob k, uint64_t *v)
 
 	switch (k) {
 	case KNOB_PIDS:
-		return cgroup_read_u64(g->fd[CF_PIDS_MAX], v);
+		return cg_read_u64(g, CF_PIDS_MAX, v);
 	case KNOB_MEMORY:
-		if ((rc = cgroup_read_u64(g->fd[CF_MEM_MAX], v)) < 0)
+		if ((rc = cg_read_u64(g, CF_MEM_MAX, v)) < 0)
 			return rc;
 		if (!g->v2 && *v >= V1_MEM_UNLIMITED)
 			*v = LIMIT_MAX;
 		return 0;
 	case KNOB_CPU:
-		if ((rc = cgroup_pread(g->fd[CF_CPU_MAX], buf, sizeof(buf))) < 0)
+		if ((rc = cg_read(g, CF_CPU_MAX, buf, sizeof(buf))) < 0)
 			return rc;
 		if (g->v2) {
 			if ((rc = cgroup_parse_u64(buf, &quota)) < 0)
@@ -152,7 +152,7 @@ write_limit(const struct cg *g, enum knob k, uint64_t v)
 	default:
 		return -EINVAL;
 	}
-	return cgroup_write(g->dirfd, knob_filename(g, k), buf);
+	return cg_write(g, knob_filename(g, k), buf);
 }
 
 static void
@@ -164,12 +164,13 @@ memo_name(enum knob k, char *buf, size_t len)
 static void
 memo_read(const struct cg *g, enum knob k, struct limit_memo *m)
 {
-	char name[64], val[64], a[32], b[32];
+	char name[64], val[64], a[32], b[32], path[4096];
 	ssize_t n;
 
 	memset(m, 0, sizeof(*m));
 	memo_name(k, name, sizeof(name));
-	if ((n = fgetxattr(g->dirfd, name, val, sizeof(val) - 1)) <= 0)
+	container_cg_path(g, path, sizeof(path));
+	if ((n = getxattr(path, name, val, sizeof(val) - 1)) <= 0)
 		return;
 	val[n] = '\0';
 	if (sscanf(val, "%31s %31s", a, b) == 2 && cgroup_parse_u64(a, &m->set) == 0 &&
@@ -180,15 +181,16 @@ memo_read(const struct cg *g, enum knob k, struct limit_memo *m)
 static void
 memo_write(const struct cg *g, enum knob k, uint64_t set, uint64_t orig)
 {
-	char name[64], val[64], a[32], b[32];
+	char name[64], val[64], a[32], b[32], path[4096];
 
 	memo_name(k, name, sizeof(name));
 	snprintf(a, sizeof(a), set == LIMIT_MAX ? "max" : "%" PRIu64, set);
 	snprintf(b, sizeof(b), orig == LIMIT_MAX ? "max" : "%" PRIu64, orig);
 	snprintf(val, sizeof(val), "%s %s", a, b);
 	/* Without xattr support a raised ceiling cannot give back; still enforce. */
-	if (fsetxattr(g->dirfd, name, val, strlen(val), 0) < 0)
-		log_debug("%s: cannot record %s: %s", g->path, name, strerror(errno));
+	container_cg_path(g, path, sizeof(path));
+	if (setxattr(path, name, val, strlen(val), 0) < 0)
+		log_debug("%s: cannot record %s: %s", path, name, strerror(errno));
 }
 
 static void
@@ -198,10 +200,10 @@ enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
 	struct knob_state *ks = &g->ks[k];
 	struct limit_memo m;
 	uint64_t cur, ceiling, target, own;
-	char lbl[128], from[32], to[32], ceil[32];
+	char lbl[128], from[32], to[32], ceil[32], path[4096];
 	int rc;
 
-	if (g->fd[knob_file[k]] < 0 || c->rule == NULL)
+	if (g->fd[knob_file[k]] == -1 || c->rule == NULL)
 		return;
 	if (enforce_read_limit(g, k, &cur) < 0)
 		return; /* the cgroup is going away: discovery drops it */
@@ -232,7 +234,8 @@ enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
 		ks->retry_at = now_ms + RETRY_MS;
 		if (!ks->warned)
 			log_warnx("container %s: cannot set %s/%s to %s (%s ceiling of rule %s): "
-			    "%s; retrying every %ds", lbl, g->path, knob_filename(g, k), to,
+			    "%s; retrying every %ds", lbl, container_cg_path(g, path, sizeof(path)),
+			    knob_filename(g, k), to,
 			    knob_key[k], c->rule->name, strerror(-rc), RETRY_MS / 1000);
 		ks->warned = 1;
 		return;

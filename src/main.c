@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,10 +117,12 @@ static void
 on_found(struct container *c, int hidx, void *arg)
 {
 	uint64_t now = sample_now_ms();
+	char path[4096];
 
 	(void)arg;
 	c->rule = config_match(d.cf, c->image);
-	log_debug("container %.12s: found %s", c->id, c->cg[hidx]->path);
+	log_debug("container %.12s: found %s", c->id,
+	    container_cg_path(c->cg[hidx], path, sizeof(path)));
 	enforce_container(c, monitoring(), now);
 	if (c->nsamples == 0)
 		sample_container(c, now);
@@ -363,13 +366,28 @@ protect_self(void)
 {
 	int fd;
 
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+	/* MCL_ONFAULT (as earlyoom): lock what is used, not every mapped page. */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 &&
+	    mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		log_warn("mlockall");
 	if ((fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC)) >= 0) {
 		if (write(fd, "-1000", 5) != 5)
 			log_warn("cannot protect cgwardend from the OOM killer "
 			    "(oom_score_adj -1000)");
 		close(fd);
+	}
+}
+
+/* Every container holds a few fds open: take all the kernel allows. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("setrlimit RLIMIT_NOFILE");
 	}
 }
 
@@ -450,6 +468,7 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	cgroup_describe(&d.hs, err, sizeof(err));
 	log_info("%s", err);
+	raise_fd_limit();
 	if (d.o.oneshot) {
 		run_oneshot();
 		shutdown_all();

@@ -20,12 +20,12 @@ report_state(const struct container *c)
 	for (int h = 0; h < MAX_HIER; h++) {
 		const struct cg *g = c->cg[h];
 
-		if (g == NULL || g->fd[CF_FREEZE] < 0)
+		if (g == NULL || g->fd[CF_FREEZE] == -1)
 			continue;
 		if (g->v2) {
-			if (cgroup_read_key(g->fd[CF_FREEZE], "frozen", &v) == 0 && v == 1)
+			if (cg_read_key(g, CF_FREEZE, "frozen", &v) == 0 && v == 1)
 				return "frozen";
-		} else if (cgroup_pread(g->fd[CF_FREEZE], buf, sizeof(buf)) > 0 &&
+		} else if (cg_read(g, CF_FREEZE, buf, sizeof(buf)) > 0 &&
 		    strncmp(buf, "FROZEN", 6) == 0)
 			return "frozen";
 	}
@@ -78,6 +78,7 @@ report_container_json(const struct container *c)
 	struct json_object *o = json_object_new_object(), *paths;
 	const struct sample *s = container_last(c);
 	uint64_t none = SAMPLE_NONE;
+	char path[4096];
 
 	json_object_object_add(o, "id", json_object_new_string(c->id));
 	json_object_object_add(o, "name", str_or_null(c->name));
@@ -91,11 +92,13 @@ report_container_json(const struct container *c)
 	json_object_object_add(o, "cpus", limit_json(c, KNOB_CPU));
 	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? s->cpu_ns : none));
 	json_object_object_add(o, "state", json_object_new_string(report_state(c)));
-	json_object_object_add(o, "cgroup", json_object_new_string(container_path(c)));
+	json_object_object_add(o, "cgroup", json_object_new_string(
+	    container_path(c, path, sizeof(path))));
 	paths = json_object_new_array();
 	for (int h = 0; h < MAX_HIER; h++)
 		if (c->cg[h])
-			json_object_array_add(paths, json_object_new_string(c->cg[h]->path));
+			json_object_array_add(paths, json_object_new_string(
+			    container_cg_path(c->cg[h], path, sizeof(path))));
 	json_object_object_add(o, "cgroups", paths);
 	return o;
 }
@@ -160,7 +163,7 @@ report_oneshot(const struct ctable *t, FILE *f)
 	for (size_t i = 0; v && i < t->n; i++) {
 		const struct container *c = v[i];
 		const struct sample *s = container_last(c);
-		char pmax[32], mmax[32], cpus[32];
+		char pmax[32], mmax[32], cpus[32], path[4096];
 
 		fmt_limit(c, KNOB_PIDS, pmax, sizeof(pmax));
 		fmt_limit(c, KNOB_MEMORY, mmax, sizeof(mmax));
@@ -172,7 +175,7 @@ report_oneshot(const struct ctable *t, FILE *f)
 		    s && s->pids != SAMPLE_NONE ? s->pids : 0, pmax,
 		    s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : 0,
 		    s && s->mem != SAMPLE_NONE ? s->mem : 0, mmax, cpus, report_state(c),
-		    container_path(c));
+		    container_path(c, path, sizeof(path)));
 	}
 	free(v);
 }

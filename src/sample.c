@@ -18,11 +18,19 @@ sample_now_ms(void)
 }
 
 static uint64_t
-read_or_none(int fd)
+read_or_none(const struct cg *g, enum cfile f)
 {
 	uint64_t v;
 
-	return fd >= 0 && cgroup_read_u64(fd, &v) == 0 ? v : SAMPLE_NONE;
+	return cg_read_u64(g, f, &v) == 0 ? v : SAMPLE_NONE;
+}
+
+static uint64_t
+key_or_none(const struct cg *g, enum cfile f, const char *key)
+{
+	uint64_t v;
+
+	return cg_read_key(g, f, key, &v) == 0 ? v : SAMPLE_NONE;
 }
 
 /* Takes one sample of the container into its ring. */
@@ -30,18 +38,17 @@ void
 sample_container(struct container *c, uint64_t now_ms)
 {
 	struct sample *s = &c->ring[c->nsamples % RING];
-	uint64_t v;
+	const struct cg *cpu = c->src[CF_CPU_USAGE];
 
 	s->t_ms = now_ms;
-	s->pids = read_or_none(c->sfd[CF_PIDS_CUR]);
-	s->fork_failures = c->sfd[CF_PIDS_EVENTS] >= 0 &&
-	    cgroup_read_key(c->sfd[CF_PIDS_EVENTS], "max", &v) == 0 ? v : SAMPLE_NONE;
-	s->mem = read_or_none(c->sfd[CF_MEM_CUR]);
-	if (c->cpu_v2)
-		s->cpu_ns = c->sfd[CF_CPU_USAGE] >= 0 &&
-		    cgroup_read_key(c->sfd[CF_CPU_USAGE], "usage_usec", &v) == 0 ?
-		    v * 1000 : SAMPLE_NONE;
-	else
-		s->cpu_ns = read_or_none(c->sfd[CF_CPU_USAGE]);
+	s->pids = read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR);
+	s->fork_failures = key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max");
+	s->mem = read_or_none(c->src[CF_MEM_CUR], CF_MEM_CUR);
+	if (cpu && cpu->v2) {
+		s->cpu_ns = key_or_none(cpu, CF_CPU_USAGE, "usage_usec");
+		if (s->cpu_ns != SAMPLE_NONE)
+			s->cpu_ns *= 1000;
+	} else
+		s->cpu_ns = read_or_none(cpu, CF_CPU_USAGE);
 	c->nsamples++;
 }
