@@ -143,6 +143,7 @@ cleanup() {
 	[ -n "$DAEMON" ] && kill -KILL "$DAEMON" 2>/dev/null
 	for p in $STARTED; do kill -KILL "$p" 2>/dev/null; done
 	for p in $STARTED; do wait "$p" 2>/dev/null; done
+	DAEMON="" STARTED=""
 	for h in $HIERS; do
 		[ -d "$h/$T" ] || continue
 		[ -f "$h/$T/freezer.state" ] && find "$h/$T" -name freezer.state -exec sh -c 'echo THAWED > "$1"' _ {} \; 2>/dev/null
@@ -159,4 +160,5 @@ finish() {
 	fi
 	[ $FAIL -eq 0 ]
 }
-trap 'cleanup; rm -rf "$WORK"' INT TERM
+trap 'cleanup' EXIT
+trap 'exit 1' INT TERM
