@@ -4,7 +4,7 @@ CC      ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS     = libevent inih libsystemd json-c
+PKGS     = libevent inih libsystemd json-c libcurl
 
 WARN     = -std=gnu11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
            -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wformat=2
@@ -27,7 +27,7 @@ HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpe
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
-           libjson-c-dev attr busybox-static python3
+           libjson-c-dev libcurl4-openssl-dev attr busybox-static python3
 
 .PHONY: all deps check unit system run install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl

@@ -43,6 +43,7 @@ struct config {
 	size_t npatterns;
 	uint64_t interval_ms;
 	char *docker_socket; /* "" when off */
+	char *docker_data_root; /* Docker's data root, read when the API is away */
 	char *control_socket;
 	char *metrics_listen; /* "" when off */
 	char *alert_webhook;  /* "" when off */

@@ -62,6 +62,13 @@ struct container {
 	char *name;  /* NULL until known */
 	char *image; /* NULL until known */
 	char *rel;   /* cgroup path below the mounts, shared by its cgs */
+	enum {
+		META_NONE,      /* nobody asked Docker yet */
+		META_PENDING,   /* an inspect is in flight */
+		META_DISK,      /* from Docker's on-disk config: ask again when it is up */
+		META_API,       /* from the Engine API */
+		META_UNKNOWN,   /* Docker does not know it */
+	} meta;
 	const struct rule *rule;
 	struct cg *cg[MAX_HIER];
 	/* For each file, the hierarchy it is sampled from, or NULL. */

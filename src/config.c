@@ -23,7 +23,7 @@ static const char *const rule_keys[RK_COUNT] = {
 };
 
 static const char *const global_keys[] = {
-	"cgroup_root", "container_cgroups", "interval", "docker_socket",
+	"cgroup_root", "container_cgroups", "interval", "docker_socket", "docker_data_root",
 	"control_socket", "metrics_listen", "alert_webhook", "mode",
 	"max_actions_per_minute",
 };
@@ -424,6 +424,11 @@ global_set(struct parse *p, const char *key, const char *val)
 			perr(p, p->line, "docker_socket: '%s' is not an absolute path", val);
 		else
 			set_str(&cf->docker_socket, val);
+	} else if (strcmp(key, "docker_data_root") == 0) {
+		if (*val != '\0' && *val != '/')
+			perr(p, p->line, "docker_data_root: '%s' is not an absolute path", val);
+		else
+			set_str(&cf->docker_data_root, val);
 	} else if (strcmp(key, "control_socket") == 0) {
 		if (*val != '/')
 			perr(p, p->line, "control_socket: '%s' is not an absolute path", val);
@@ -687,6 +692,7 @@ config_load(const char *path, struct config_errors *errs)
 	cf->cgroup_root = xstrdup("/sys/fs/cgroup");
 	cf->interval_ms = 1000;
 	cf->docker_socket = xstrdup("/var/run/docker.sock");
+	cf->docker_data_root = xstrdup("/var/lib/docker");
 	cf->control_socket = xstrdup("/run/cgwarden/cgwarden.sock");
 	cf->metrics_listen = xstrdup("127.0.0.1:9447");
 	cf->alert_webhook = xstrdup("");
@@ -744,6 +750,7 @@ config_free(struct config *cf)
 		free(cf->patterns[i]);
 	free(cf->patterns);
 	free(cf->docker_socket);
+	free(cf->docker_data_root);
 	free(cf->control_socket);
 	free(cf->metrics_listen);
 	free(cf->alert_webhook);
@@ -791,6 +798,7 @@ config_print(const struct config *cf, FILE *f)
 	config_fmt_duration(cf->interval_ms, b, sizeof(b));
 	fprintf(f, "interval = %s\n", b);
 	fprintf(f, "docker_socket = %s\n", cf->docker_socket);
+	fprintf(f, "docker_data_root = %s\n", cf->docker_data_root);
 	fprintf(f, "control_socket = %s\n", cf->control_socket);
 	fprintf(f, "metrics_listen = %s\n", cf->metrics_listen);
 	fprintf(f, "alert_webhook = %s\n", cf->alert_webhook);

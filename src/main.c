@@ -24,7 +24,9 @@
 #include "container.h"
 #include "control.h"
 #include "discover.h"
+#include "docker.h"
 #include "enforce.h"
+#include "httpc.h"
 #include "log.h"
 #include "report.h"
 #include "sample.h"
@@ -44,6 +46,8 @@ static struct {
 	struct ctable t;
 	struct discover *disc;
 	struct control *ctl;
+	struct httpc *httpc;
+	struct docker *docker;
 	struct event_base *base;
 	struct event *ev_inotify, *ev_tick, *ev_watchdog;
 	struct event *ev_sig[3];
@@ -126,6 +130,51 @@ on_found(struct container *c, int hidx, void *arg)
 	enforce_container(c, monitoring(), now);
 	if (c->nsamples == 0)
 		sample_container(c, now);
+	if (c->meta == META_NONE)
+		docker_lookup(d.docker, c);
+}
+
+/* Docker said who the container is: its image may choose another rule. */
+static void
+on_meta(struct container *c, void *arg)
+{
+	const struct rule *old = c->rule;
+	char lbl[128];
+
+	(void)arg;
+	c->rule = config_match(d.cf, c->image);
+	if (c->rule != old)
+		log_info("container %s: image %s, rule %s", enforce_label(c, lbl, sizeof(lbl)),
+		    c->image, c->rule->name);
+	enforce_invalidate(c);
+	enforce_container(c, monitoring(), sample_now_ms());
+}
+
+/* start and update events: the limits may have just changed. */
+static void
+on_docker_event(struct container *c, const char *action, void *arg)
+{
+	(void)arg;
+	if (strcmp(action, "update") == 0 || strcmp(action, "start") == 0 ||
+	    strcmp(action, "unpause") == 0) {
+		enforce_invalidate(c);
+		enforce_container(c, monitoring(), sample_now_ms());
+	}
+}
+
+static void
+start_docker(void)
+{
+	if (*d.cf->docker_socket != '\0')
+		d.docker = docker_new(d.base, d.httpc, d.cf->docker_socket,
+		    d.cf->docker_data_root, &d.t, on_meta, on_docker_event, NULL);
+}
+
+static void
+stop_docker(void)
+{
+	docker_free(d.docker);
+	d.docker = NULL;
 }
 
 static void
@@ -271,6 +320,15 @@ reload(void)
 		d.t.c[i]->rule = config_match(cf, d.t.c[i]->image);
 		enforce_invalidate(d.t.c[i]);
 	}
+	if (strcmp(cf->docker_socket, old->docker_socket) != 0 ||
+	    strcmp(cf->docker_data_root, old->docker_data_root) != 0) {
+		stop_docker();
+		for (size_t i = 0; i < d.t.n; i++)
+			d.t.c[i]->meta = META_NONE;
+		start_docker();
+		for (size_t i = 0; i < d.t.n; i++)
+			docker_lookup(d.docker, d.t.c[i]);
+	}
 	if (rediscover) {
 		stop_discovery();
 		start_discovery();
@@ -415,6 +473,8 @@ start_loop(void)
 		d.ev_sig[i] = evsignal_new(d.base, sigs[i], signal_cb, NULL);
 		evsignal_add(d.ev_sig[i], NULL);
 	}
+	d.httpc = httpc_new(d.base);
+	start_docker();
 	start_discovery();
 	if (start_control(err, sizeof(err)) < 0)
 		fatalx("control socket: %s", err);
@@ -432,6 +492,8 @@ static void
 shutdown_all(void)
 {
 	control_free(d.ctl);
+	stop_docker();
+	httpc_free(d.httpc);
 	stop_discovery();
 	container_table_free(&d.t);
 	for (int i = 0; i < 3; i++)

@@ -1,0 +1,38 @@
+/* The Docker Engine API: who a container is (name, image), and its events. */
+#ifndef CGW_DOCKER_H
+#define CGW_DOCKER_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "container.h"
+
+struct event_base;
+struct httpc;
+struct docker;
+
+/* What inspect (or the on-disk config) says of a container. */
+struct docker_meta {
+	char name[256];
+	char image[512];
+	int64_t pids_limit;  /* HostConfig.PidsLimit; <= 0: none */
+	int64_t memory;      /* HostConfig.Memory; 0: none */
+	int64_t nano_cpus;   /* HostConfig.NanoCpus; 0: none */
+};
+
+/* The container's name and image changed: decide on it again. */
+typedef void (*docker_meta_cb)(struct container *, void *arg);
+/* A Docker event that asks for a decision now (start, update). */
+typedef void (*docker_event_cb)(struct container *, const char *action, void *arg);
+
+struct docker *docker_new(struct event_base *, struct httpc *, const char *socket,
+    const char *data_root, struct ctable *, docker_meta_cb, docker_event_cb, void *arg);
+void docker_free(struct docker *);
+void docker_lookup(struct docker *, struct container *);
+int docker_is_up(const struct docker *);
+
+int docker_parse_inspect(const char *json, size_t len, struct docker_meta *,
+    char *err, size_t errlen);
+int docker_parse_event(const char *json, size_t len, char *action, size_t alen,
+    char id[ID_LEN + 1]);
+
+#endif

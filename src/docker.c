@@ -1,0 +1,440 @@
+/*
+ * Docker Engine API client, over docker_socket, inside the loop.  Per
+ * container one GET /containers/{id}/json gives its name and image (kept
+ * on the container, never asked again per sample); GET /events streams
+ * start and update events.  When Docker is absent or dies, enforcement by
+ * cgroup goes on: images come from Docker's on-disk config, the link is
+ * retried with capped back-off, and a reconnect asks again about every
+ * container whose image was not confirmed.  Only GETs are made here.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "docker.h"
+#include "httpc.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define MAX_INSPECT (1u << 20)  /* bytes of one inspect reply */
+#define MAX_EVENT (64u << 10)   /* bytes of one event line */
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
+#define EVENTS_URL "http://docker/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D"
+
+struct docker {
+	struct event_base *base;
+	struct httpc *h;
+	char *sock;
+	char *data_root;
+	struct ctable *t;
+	docker_meta_cb meta_cb;
+	docker_event_cb event_cb;
+	void *arg;
+	int up;          /* the events stream is connected */
+	int ever_up;
+	int lost_logged;
+	long backoff_ms;
+	struct event *retry;
+	struct httpc_req *events;
+	struct httpc_req *ping;
+	char *line;      /* partial event line */
+	size_t len;
+	int skipping;    /* dropping an over-long line */
+};
+
+struct lookup {
+	struct docker *d;
+	char id[ID_LEN + 1];
+};
+
+static void connect_later(struct docker *);
+
+static const char *
+jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int64_t
+jint(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+		return 0;
+	return json_object_get_int64(v);
+}
+
+static struct json_object *
+jobj(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_object))
+		return NULL;
+	return v;
+}
+
+static struct json_object *
+parse_json(const char *json, size_t len, char *err, size_t errlen)
+{
+	struct json_tokener *tok = json_tokener_new_ex(32);
+	struct json_object *o;
+
+	if (tok == NULL)
+		fatalx("out of memory");
+	/* A depth cap of 32 and an explicit length: truncated or hostile input fails. */
+	o = json_tokener_parse_ex(tok, json, (int)len);
+	if (o == NULL)
+		snprintf(err, errlen, "not JSON: %s",
+		    json_tokener_error_desc(json_tokener_get_error(tok)));
+	json_tokener_free(tok);
+	return o;
+}
+
+/*
+ * Reads what matters of a container's inspect JSON (or of Docker's
+ * config.v2.json, which has the same Name and Config.Image).  Wrong
+ * types count as absent; 0, or -1 with err set.
+ */
+int
+docker_parse_inspect(const char *json, size_t len, struct docker_meta *m,
+    char *err, size_t errlen)
+{
+	struct json_object *o, *cfg, *hc;
+	const char *name, *image;
+
+	memset(m, 0, sizeof(*m));
+	if ((o = parse_json(json, len, err, errlen)) == NULL)
+		return -1;
+	if (!json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "not a JSON object");
+		json_object_put(o);
+		return -1;
+	}
+	name = jstr(o, "Name");
+	cfg = jobj(o, "Config");
+	image = cfg ? jstr(cfg, "Image") : NULL;
+	if (name == NULL || image == NULL || *image == '\0') {
+		snprintf(err, errlen, "no Name or Config.Image");
+		json_object_put(o);
+		return -1;
+	}
+	snprintf(m->name, sizeof(m->name), "%s", name[0] == '/' ? name + 1 : name);
+	snprintf(m->image, sizeof(m->image), "%s", image);
+	if ((hc = jobj(o, "HostConfig")) != NULL) {
+		m->pids_limit = jint(hc, "PidsLimit");
+		m->memory = jint(hc, "Memory");
+		m->nano_cpus = jint(hc, "NanoCpus");
+	}
+	json_object_put(o);
+	return 0;
+}
+
+/* Reads one /events line: 0 with the action's first word and the id, or -1. */
+int
+docker_parse_event(const char *json, size_t len, char *action, size_t alen,
+    char id[ID_LEN + 1])
+{
+	struct json_object *o, *actor;
+	const char *type, *act, *cid;
+	char err[128];
+	int rc = -1;
+
+	if ((o = parse_json(json, len, err, sizeof(err))) == NULL)
+		return -1;
+	if (json_object_is_type(o, json_type_object) &&
+	    (type = jstr(o, "Type")) != NULL && strcmp(type, "container") == 0 &&
+	    (act = jstr(o, "Action")) != NULL && (actor = jobj(o, "Actor")) != NULL &&
+	    (cid = jstr(actor, "ID")) != NULL && container_id_from_name(cid, id) == 0 &&
+	    strlen(cid) == ID_LEN) {
+		snprintf(action, alen, "%.*s", (int)strcspn(act, ": "), act);
+		rc = 0;
+	}
+	json_object_put(o);
+	return rc;
+}
+
+static void
+apply_meta(struct docker *d, struct container *c, const struct docker_meta *m, int source)
+{
+	int changed = c->image == NULL || strcmp(c->image, m->image) != 0 ||
+	    c->name == NULL || strcmp(c->name, m->name) != 0;
+
+	free(c->name);
+	free(c->image);
+	c->name = xstrdup(m->name);
+	c->image = xstrdup(m->image);
+	c->meta = source;
+	if (changed && d->meta_cb)
+		d->meta_cb(c, d->arg);
+}
+
+/* Docker's own record of a container, for when the API cannot answer. */
+static void
+lookup_disk(struct docker *d, struct container *c)
+{
+	char path[4096], err[128], *buf;
+	struct docker_meta m;
+	ssize_t n;
+	int fd;
+
+	if (*d->data_root == '\0' ||
+	    snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", d->data_root,
+	    c->id) >= (int)sizeof(path) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	buf = xmalloc(MAX_INSPECT);
+	n = read(fd, buf, MAX_INSPECT);
+	close(fd);
+	if (n > 0 && docker_parse_inspect(buf, (size_t)n, &m, err, sizeof(err)) == 0)
+		apply_meta(d, c, &m, META_DISK);
+	else if (n > 0)
+		log_warnx("container %.12s: %s: %s", c->id, path, err);
+	free(buf);
+}
+
+static void
+inspect_done(int status, const char *body, size_t len, const char *err, void *arg)
+{
+	struct lookup *l = arg;
+	struct docker *d = l->d;
+	struct container *c = container_find(d->t, l->id);
+	struct docker_meta m;
+	char perr[128];
+
+	if (c == NULL) {
+		free(l);
+		return; /* gone meanwhile */
+	}
+	if (status == 200 && docker_parse_inspect(body, len, &m, perr, sizeof(perr)) == 0) {
+		apply_meta(d, c, &m, META_API);
+	} else if (status == 404) {
+		c->meta = META_UNKNOWN;
+		log_debug("container %.12s: Docker does not know it", c->id);
+	} else {
+		c->meta = META_NONE;
+		if (status == 200)
+			log_warnx("container %.12s: Docker's inspect reply rejected: %s",
+			    c->id, perr);
+		else if (status)
+			log_warnx("container %.12s: Docker answered inspect with HTTP %d",
+			    c->id, status);
+		else
+			log_debug("container %.12s: inspect failed: %s", c->id, err);
+		lookup_disk(d, c);
+	}
+	free(l);
+}
+
+/* Finds out the container's name and image, once. */
+void
+docker_lookup(struct docker *d, struct container *c)
+{
+	struct httpc_opts o = { .max_body = MAX_INSPECT, .timeout_ms = 5000 };
+	struct lookup *l;
+	char url[160];
+
+	if (d == NULL || c->meta == META_PENDING || c->meta == META_API ||
+	    c->meta == META_UNKNOWN)
+		return;
+	if (!d->up) {
+		if (c->meta == META_NONE)
+			lookup_disk(d, c);
+		return;
+	}
+	o.unix_socket = d->sock;
+	l = xcalloc(1, sizeof(*l));
+	l->d = d;
+	memcpy(l->id, c->id, sizeof(l->id));
+	snprintf(url, sizeof(url), "http://docker/containers/%s/json", c->id);
+	c->meta = META_PENDING;
+	httpc_request(d->h, url, &o, inspect_done, l);
+}
+
+static void
+handle_event(struct docker *d, const char *line, size_t len)
+{
+	char action[32], id[ID_LEN + 1];
+	struct container *c;
+
+	if (docker_parse_event(line, len, action, sizeof(action), id) < 0)
+		return;
+	log_debug("docker event %s %.12s", action, id);
+	if ((c = container_find(d->t, id)) == NULL)
+		return; /* its cgroup is not there yet: discovery will ask */
+	if (strcmp(action, "start") == 0 || strcmp(action, "rename") == 0) {
+		if (c->meta != META_PENDING)
+			c->meta = META_NONE;
+		docker_lookup(d, c);
+	}
+	if (d->event_cb)
+		d->event_cb(c, action, d->arg);
+}
+
+/* Splits the stream into lines, each one event; over-long lines are dropped. */
+static int
+events_data(const char *data, size_t len, void *arg)
+{
+	struct docker *d = arg;
+
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\n') {
+			if (!d->skipping && d->len)
+				handle_event(d, d->line, d->len);
+			d->len = 0;
+			d->skipping = 0;
+			continue;
+		}
+		if (d->skipping)
+			continue;
+		if (d->len == MAX_EVENT) {
+			log_warnx("Docker event longer than %u bytes dropped", MAX_EVENT);
+			d->skipping = 1;
+			d->len = 0;
+			continue;
+		}
+		d->line[d->len++] = data[i];
+	}
+	return 0;
+}
+
+static void
+set_down(struct docker *d, const char *why)
+{
+	d->up = 0;
+	if (!d->lost_logged)
+		log_warnx("Docker API at %s %s: %s; limits stay enforced by cgroup, images "
+		    "from %s/containers; retrying", d->sock, d->ever_up ? "lost" : "unreachable",
+		    why, d->data_root);
+	d->lost_logged = 1;
+	connect_later(d);
+}
+
+static void
+events_done(int status, const char *body, size_t len, const char *err, void *arg)
+{
+	struct docker *d = arg;
+	char why[256];
+
+	(void)body, (void)len;
+	d->events = NULL;
+	if (err)
+		snprintf(why, sizeof(why), "%s", err);
+	else
+		snprintf(why, sizeof(why), "event stream ended (HTTP %d)", status);
+	set_down(d, why);
+}
+
+static void
+ping_done(int status, const char *body, size_t len, const char *err, void *arg)
+{
+	struct docker *d = arg;
+	struct httpc_opts o = { .unix_socket = d->sock, .stream = events_data };
+	char why[256];
+
+	(void)body, (void)len;
+	d->ping = NULL;
+	if (status != 200) {
+		snprintf(why, sizeof(why), "%s", err ? err : "ping failed");
+		if (!err)
+			snprintf(why, sizeof(why), "/_ping answered HTTP %d", status);
+		set_down(d, why);
+		return;
+	}
+	d->len = 0;
+	d->skipping = 0;
+	d->events = httpc_request(d->h, EVENTS_URL, &o, events_done, d);
+	d->up = 1;
+	d->backoff_ms = BACKOFF_MIN_MS;
+	log_info("Docker API at %s %s", d->sock, d->ever_up || d->lost_logged ?
+	    "is back: asking again about every container" : "connected");
+	d->ever_up = 1;
+	d->lost_logged = 0;
+	/* Reconcile what was missed while it was away. */
+	for (size_t i = 0; i < d->t->n; i++) {
+		struct container *c = d->t->c[i];
+
+		if (c->meta == META_DISK || c->meta == META_NONE) {
+			c->meta = META_NONE;
+			docker_lookup(d, c);
+		}
+	}
+}
+
+static void
+try_connect(evutil_socket_t fd, short what, void *arg)
+{
+	struct docker *d = arg;
+	struct httpc_opts o = { .unix_socket = d->sock, .max_body = 4096, .timeout_ms = 3000 };
+
+	(void)fd, (void)what;
+	if (d->ping || d->events)
+		return;
+	d->ping = httpc_request(d->h, "http://docker/_ping", &o, ping_done, d);
+}
+
+static void
+connect_later(struct docker *d)
+{
+	struct timeval tv = { d->backoff_ms / 1000, (d->backoff_ms % 1000) * 1000 };
+
+	evtimer_add(d->retry, &tv);
+	d->backoff_ms *= 2;
+	if (d->backoff_ms > BACKOFF_MAX_MS)
+		d->backoff_ms = BACKOFF_MAX_MS;
+}
+
+struct docker *
+docker_new(struct event_base *base, struct httpc *h, const char *sock,
+    const char *data_root, struct ctable *t, docker_meta_cb meta_cb,
+    docker_event_cb event_cb, void *arg)
+{
+	struct docker *d = xcalloc(1, sizeof(*d));
+
+	d->base = base;
+	d->h = h;
+	d->sock = xstrdup(sock);
+	d->data_root = xstrdup(data_root);
+	d->t = t;
+	d->meta_cb = meta_cb;
+	d->event_cb = event_cb;
+	d->arg = arg;
+	d->backoff_ms = BACKOFF_MIN_MS;
+	d->line = xmalloc(MAX_EVENT);
+	d->retry = evtimer_new(base, try_connect, d);
+	try_connect(-1, 0, d);
+	return d;
+}
+
+void
+docker_free(struct docker *d)
+{
+	if (d == NULL)
+		return;
+	if (d->events)
+		httpc_cancel(d->h, d->events);
+	if (d->ping)
+		httpc_cancel(d->h, d->ping);
+	event_free(d->retry);
+	free(d->line);
+	free(d->sock);
+	free(d->data_root);
+	free(d);
+}
+
+int
+docker_is_up(const struct docker *d)
+{
+	return d != NULL && d->up;
+}
