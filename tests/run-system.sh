@@ -1,6 +1,8 @@
 #!/bin/sh
-# Runs every numbered system test against the real kernel; records the counts.
+# Runs every numbered system test against the real kernel; records the
+# counts under LABEL (default: system).
 build=$1
+label=${2:-system}
 mkdir -p "$build/results"
 pass=0 fail=0
 for t in tests/system/[0-9]*.sh; do
@@ -12,6 +14,6 @@ for t in tests/system/[0-9]*.sh; do
 	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	pass=$((pass + p)); fail=$((fail + f))
 done
-echo "system $pass $fail" >> "$build/results/counts"
-echo "system: $pass passed, $fail failed"
+echo "$label $pass $fail" >> "$build/results/counts"
+echo "$label: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -11,7 +11,7 @@ mkcg "$T"
 start_daemon || exit 1
 
 # docker/ itself appears after the daemon started: watched from the parent.
-mkcg "$T/docker"
+mkparent "$T/docker"
 A=$(cid 10)
 for h in $HIERS; do [ "$h" = "$PIDS_H" ] || mkdir "$h/$(ct_path "$A")"; done
 us=$("$HELPERS/mkwait" "$PIDS_H/$(ct_path "$A")" pids.max)
@@ -23,7 +23,7 @@ eq "memory limit" "$(mem_max "$(ct_path "$A")")" 33554432
 
 # systemd layout too, with a process inside.
 S=$(cid 11)
-mkcg "$T/system.slice"
+mkparent "$T/system.slice"
 us=$("$HELPERS/mkwait" "$PIDS_H/$(ct_path "$S" systemd)" pids.max)
 echo "# systemd layout: pids.max in place $((${us:-0} / 1000)).$(printf '%03d' $((${us:-0} % 1000))) ms after mkdir"
 eq "systemd layout pids.max" "$(pids_max "$(ct_path "$S" systemd)")" 77

@@ -78,6 +78,16 @@ mkcg() {
 	done
 }
 mkct() { mkcg "$(ct_path "$@")"; }
+# mkparent REL: like mkcg, and on v2 REL passes its controllers on to
+# children created later (it must then hold no process itself).
+mkparent() {
+	mkcg "$1" || return 1
+	[ -n "$V2" ] || return 0
+	for c in $(cat "$V2/$1/cgroup.controllers"); do
+		echo "+$c" > "$V2/$1/cgroup.subtree_control" 2>/dev/null
+	done
+	return 0
+}
 
 # runin REL [CMD...]: starts CMD (default: sleep) inside REL in every
 # hierarchy; its pid is in $LASTPID.  Not for $(...): the pid must be
