@@ -28,9 +28,9 @@ HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpe
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            libjson-c-dev libcurl4-openssl-dev attr busybox-static python3 \
-           user-mode-linux
+           user-mode-linux docker.io
 
-.PHONY: all deps check unit system system-v2 run install bench clean format
+.PHONY: all deps check unit system docker system-v2 run install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -65,6 +65,10 @@ unit: $(UNITS)
 system: all $(HELPERS)
 	@tests/run-system.sh $(BUILD)
 
+# End to end against a private dockerd that the tests start and stop.
+docker: all
+	@tests/run-docker.sh $(BUILD)
+
 # The same system tests on a pure cgroup v2 kernel (a user-mode-linux VM here).
 system-v2: all $(HELPERS)
 	@BUILD_DIR=$(BUILD) tests/run-v2.sh $(BUILD)
@@ -72,8 +76,8 @@ system-v2: all $(HELPERS)
 # Every test, twice: a -Werror build, then an ASan+UBSan build.
 check: deps
 	@rm -rf build/results build/asan/results
-	$(MAKE) --no-print-directory BUILD=build WERROR=1 all unit system
-	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit system
+	$(MAKE) --no-print-directory BUILD=build WERROR=1 all unit system docker
+	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit system docker
 	$(MAKE) --no-print-directory BUILD=build WERROR=1 system-v2
 	@tests/summary.sh build/results build/asan/results
 
