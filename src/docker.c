@@ -95,7 +95,9 @@ parse_json(const char *json, size_t len, char *err, size_t errlen)
 		fatalx("out of memory");
 	/* A depth cap of 32 and an explicit length: truncated or hostile input fails. */
 	o = json_tokener_parse_ex(tok, json, (int)len);
-	if (o == NULL)
+	if (o == NULL && json_tokener_get_error(tok) == json_tokener_continue)
+		snprintf(err, errlen, "truncated JSON");
+	else if (o == NULL)
 		snprintf(err, errlen, "not JSON: %s",
 		    json_tokener_error_desc(json_tokener_get_error(tok)));
 	json_tokener_free(tok);
@@ -231,7 +233,7 @@ inspect_done(int status, const char *body, size_t len, const char *err, void *ar
 			log_warnx("container %.12s: Docker answered inspect with HTTP %d",
 			    c->id, status);
 		else
-			log_debug("container %.12s: inspect failed: %s", c->id, err);
+			log_warnx("container %.12s: Docker inspect failed: %s", c->id, err);
 		lookup_disk(d, c);
 	}
 	free(l);
