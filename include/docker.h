@@ -33,6 +33,6 @@ int docker_is_up(const struct docker *);
 int docker_parse_inspect(const char *json, size_t len, struct docker_meta *,
     char *err, size_t errlen);
 int docker_parse_event(const char *json, size_t len, char *action, size_t alen,
-    char id[ID_LEN + 1]);
+    char id[ID_LEN + 1], struct docker_meta *);
 
 #endif

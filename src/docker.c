@@ -25,6 +25,7 @@
 #define MAX_EVENT (64u << 10)   /* bytes of one event line */
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
+#define NPENDING 64              /* create events remembered before the cgroup */
 #define EVENTS_URL "http://docker/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D"
 
 struct docker {
@@ -43,6 +44,13 @@ struct docker {
 	struct event *retry;
 	struct httpc_req *events;
 	struct httpc_req *ping;
+	/* Name and image from create events of containers whose cgroup is not
+	 * there yet: when it appears, its rule is known without an inspect. */
+	struct pending {
+		char id[ID_LEN + 1];
+		struct docker_meta m;
+	} pending[NPENDING];
+	unsigned npending;
 	char *line;      /* partial event line */
 	size_t len;
 	int skipping;    /* dropping an over-long line */
@@ -143,13 +151,16 @@ docker_parse_inspect(const char *json, size_t len, struct docker_meta *m,
 	return 0;
 }
 
-/* Reads one /events line: 0 with the action's first word and the id, or -1. */
+/*
+ * Reads one /events line: 0 with the action's first word, the id and, when
+ * the event carries them, the name and image; or -1.
+ */
 int
 docker_parse_event(const char *json, size_t len, char *action, size_t alen,
-    char id[ID_LEN + 1])
+    char id[ID_LEN + 1], struct docker_meta *m)
 {
-	struct json_object *o, *actor;
-	const char *type, *act, *cid;
+	struct json_object *o, *actor, *attrs;
+	const char *type, *act, *cid, *v;
 	char err[128];
 	int rc = -1;
 
@@ -161,6 +172,13 @@ docker_parse_event(const char *json, size_t len, char *action, size_t alen,
 	    (cid = jstr(actor, "ID")) != NULL && container_id_from_name(cid, id) == 0 &&
 	    strlen(cid) == ID_LEN) {
 		snprintf(action, alen, "%.*s", (int)strcspn(act, ": "), act);
+		memset(m, 0, sizeof(*m));
+		if ((attrs = jobj(actor, "Attributes")) != NULL) {
+			if ((v = jstr(attrs, "name")) != NULL)
+				snprintf(m->name, sizeof(m->name), "%s", v);
+			if ((v = jstr(attrs, "image")) != NULL)
+				snprintf(m->image, sizeof(m->image), "%s", v);
+		}
 		rc = 0;
 	}
 	json_object_put(o);
@@ -250,6 +268,12 @@ docker_lookup(struct docker *d, struct container *c)
 	if (d == NULL || c->meta == META_PENDING || c->meta == META_API ||
 	    c->meta == META_UNKNOWN)
 		return;
+	for (unsigned i = 0; i < NPENDING && c->meta == META_NONE; i++)
+		if (strcmp(d->pending[i].id, c->id) == 0) {
+			d->pending[i].id[0] = '\0';
+			apply_meta(d, c, &d->pending[i].m, META_API);
+			return;
+		}
 	if (!d->up) {
 		if (c->meta == META_NONE)
 			lookup_disk(d, c);
@@ -268,13 +292,22 @@ static void
 handle_event(struct docker *d, const char *line, size_t len)
 {
 	char action[32], id[ID_LEN + 1];
+	struct docker_meta m;
 	struct container *c;
 
-	if (docker_parse_event(line, len, action, sizeof(action), id) < 0)
+	if (docker_parse_event(line, len, action, sizeof(action), id, &m) < 0)
 		return;
 	log_debug("docker event %s %.12s", action, id);
-	if ((c = container_find(d->t, id)) == NULL)
-		return; /* its cgroup is not there yet: discovery will ask */
+	if ((c = container_find(d->t, id)) == NULL) {
+		/* Its cgroup is not there yet: remember who it is for then. */
+		if (strcmp(action, "create") == 0 && m.name[0] && m.image[0]) {
+			struct pending *p = &d->pending[d->npending++ % NPENDING];
+
+			memcpy(p->id, id, sizeof(p->id));
+			p->m = m;
+		}
+		return;
+	}
 	if (strcmp(action, "start") == 0 || strcmp(action, "rename") == 0) {
 		if (c->meta != META_PENDING)
 			c->meta = META_NONE;

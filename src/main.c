@@ -124,14 +124,15 @@ on_found(struct container *c, int hidx, void *arg)
 	char path[4096];
 
 	(void)arg;
-	c->rule = config_match(d.cf, c->image);
 	log_debug("container %.12s: found %s", c->id,
 	    container_cg_path(c->cg[hidx], path, sizeof(path)));
+	/* Known from a create event or Docker's disk: the first write is right. */
+	if (c->meta == META_NONE)
+		docker_lookup(d.docker, c);
+	c->rule = config_match(d.cf, c->image);
 	enforce_container(c, monitoring(), now);
 	if (c->nsamples == 0)
 		sample_container(c, now);
-	if (c->meta == META_NONE)
-		docker_lookup(d.docker, c);
 }
 
 /* Docker said who the container is: its image may choose another rule. */

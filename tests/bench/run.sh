@@ -75,3 +75,7 @@ EOF2
 done
 echo "(CPU time of one sampling pass, measured by the daemon with CLOCK_THREAD_CPUTIME_ID"
 echo " over ~60 passes; floor: the same files read by a bare pread loop; peak RSS: VmHWM)"
+
+echo
+echo "== Docker: status against docker stats, start to ceiling =="
+bash "$TOP/tests/bench/docker.sh" "$BUILD"

@@ -60,7 +60,9 @@ test_inspect(void)
 static int
 event(const char *json, char *action, char *id)
 {
-	return docker_parse_event(json, strlen(json), action, 32, id);
+	struct docker_meta m;
+
+	return docker_parse_event(json, strlen(json), action, 32, id, &m);
 }
 
 static void
@@ -73,6 +75,19 @@ test_events(void)
 	    "{\"image\":\"nginx\",\"name\":\"web\"}},\"time\":1}", action, id) == 0);
 	CHECK_STR(action, "start");
 	CHECK_STR(id, ID);
+	{
+		struct docker_meta m;
+		const char *ev = "{\"Type\":\"container\",\"Action\":\"create\",\"Actor\":{\"ID\":\"" ID
+		    "\",\"Attributes\":{\"image\":\"nginx:1.25\",\"name\":\"web\"}}}";
+
+		CHECK(docker_parse_event(ev, strlen(ev), action, sizeof(action), id, &m) == 0);
+		CHECK_STR(m.image, "nginx:1.25");
+		CHECK_STR(m.name, "web");
+		ev = "{\"Type\":\"container\",\"Action\":\"create\",\"Actor\":{\"ID\":\"" ID
+		    "\",\"Attributes\":{\"image\":7}}}";
+		CHECK(docker_parse_event(ev, strlen(ev), action, sizeof(action), id, &m) == 0);
+		CHECK(m.image[0] == '\0');
+	}
 	CHECK(event("{\"Type\":\"container\",\"Action\":\"exec_start: sh -c x\",\"Actor\":{\"ID\":\"" ID "\"}}", action, id) == 0);
 	CHECK_STR(action, "exec_start");
 	CHECK(event("{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":{\"ID\":\"" ID "\"}}", action, id) < 0);
