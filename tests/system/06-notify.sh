@@ -37,6 +37,7 @@ check "watchdog pings at half of WATCHDOG_USEC" sh -c "[ \$(grep -c '^WATCHDOG=1
 kill -HUP "$DAEMON"
 wait_for 5 grep -q '^RELOADING=1' "$WORK/notify.log"
 check "RELOADING=1 on SIGHUP" grep -q '^RELOADING=1' "$WORK/notify.log"
+wait_for 5 sh -c "[ \$(grep -c '^READY=1' $WORK/notify.log) -ge 2 ]"
 check "READY=1 again after the reload" sh -c "[ \$(grep -c '^READY=1' $WORK/notify.log) -ge 2 ]"
 stop_daemon
 wait "$LISTENER" 2>/dev/null
