@@ -4,7 +4,7 @@ CC      ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS     = libevent inih libsystemd json-c libcurl
+PKGS     = libevent inih libsystemd json-c
 
 WARN     = -std=gnu11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
            -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wformat=2
@@ -27,7 +27,7 @@ HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpe
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
-           libjson-c-dev libcurl4-openssl-dev attr busybox-static python3 \
+           libjson-c-dev attr busybox-static python3 \
            user-mode-linux docker.io bc time
 
 .PHONY: all deps check unit system docker system-v2 run install bench clean format

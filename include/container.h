@@ -73,6 +73,8 @@ struct container {
 	struct cg *cg[MAX_HIER];
 	/* For each file, the hierarchy it is sampled from, or NULL. */
 	struct cg *src[CF_COUNT];
+	int via_systemd;   /* a ceiling went in through systemd's D-Bus API */
+	int dbus_refused;  /* systemd refused one: cgroupfs from now on */
 	struct sample ring[RING];
 	unsigned nsamples;
 };

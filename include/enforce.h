@@ -5,6 +5,9 @@
 
 #include "container.h"
 
+struct sysd;
+
+void enforce_init(struct ctable *, struct sysd *);
 void enforce_container(struct container *, int monitor, uint64_t now_ms);
 void enforce_invalidate(struct container *);
 int enforce_read_limit(const struct cg *, enum knob, uint64_t *);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/xattr.h>
 
@@ -14,9 +15,22 @@
 #include "enforce.h"
 #include "log.h"
 #include "policy.h"
+#include "sysd.h"
+#include "xmalloc.h"
 
 #define RETRY_MS 5000
 #define V1_MEM_UNLIMITED ((uint64_t)1 << 62)
+
+static struct ctable *table;
+static struct sysd *systemd;
+
+/* An answer from systemd comes later: what it was asked, by container id. */
+struct via_systemd {
+	char id[ID_LEN + 1];
+	int hidx;
+	enum knob k;
+	uint64_t target, own, cur;
+};
 
 static const char *const knob_key[KNOB_COUNT] = { "pids_max", "memory_max", "cpus" };
 static const enum cfile knob_file[KNOB_COUNT] = { CF_PIDS_MAX, CF_MEM_MAX, CF_CPU_MAX };
@@ -193,6 +207,115 @@ memo_write(const struct cg *g, enum knob k, uint64_t set, uint64_t orig)
 		log_debug("%s: cannot record %s: %s", path, name, strerror(errno));
 }
 
+/* Where async answers find their container; sysd NULL: cgroupfs only. */
+void
+enforce_init(struct ctable *t, struct sysd *s)
+{
+	table = t;
+	systemd = s;
+}
+
+static void
+log_set(const struct container *c, const struct cg *g, enum knob k, uint64_t cur,
+    uint64_t target, const char *how)
+{
+	char lbl[128], from[32], to[32], ceil[32];
+
+	enforce_label(c, lbl, sizeof(lbl));
+	fmt_value(k, cur, from, sizeof(from));
+	fmt_value(k, target, to, sizeof(to));
+	fmt_value(k, policy_ceiling(c->rule, k), ceil, sizeof(ceil));
+	log_info("container %s: %s %s from %s to %s (%s ceiling %s of rule %s)%s", lbl,
+	    target < cur ? "lowered" : "raised", knob_filename(g, k), from, to,
+	    knob_key[k], ceil, c->rule->name, how);
+}
+
+static int write_and_record(struct container *, struct cg *, enum knob, uint64_t cur,
+    uint64_t target, uint64_t own, uint64_t now_ms);
+
+static void
+systemd_done(int rc, const char *err, void *arg)
+{
+	struct via_systemd *v = arg;
+	struct container *c = table ? container_find(table, v->id) : NULL;
+	struct cg *g = c ? c->cg[v->hidx] : NULL;
+	char lbl[128], unit[256];
+
+	if (g == NULL || c->rule == NULL) {
+		free(v);
+		return;
+	}
+	if (rc == 0) {
+		c->via_systemd = 1;
+		memo_write(g, v->k, v->target, v->own);
+		g->ks[v->k].ok = 0; /* read back what systemd wrote at the next pass */
+		log_set(c, g, v->k, v->cur, v->target, " through systemd");
+	} else {
+		sysd_unit_of(g, unit, sizeof(unit));
+		log_warnx("container %s: systemd refused %s=%s on %s (%s): writing cgroupfs "
+		    "from now on", enforce_label(c, lbl, sizeof(lbl)), sysd_property(v->k),
+		    knob_key[v->k], unit, err ? err : strerror(-rc));
+		c->dbus_refused = 1;
+		c->via_systemd = 0;
+		write_and_record(c, g, v->k, v->cur, v->target, v->own, 0);
+	}
+	free(v);
+}
+
+/* Asks systemd for a scope's limit: 0 when the answer will come, -1 when not its job. */
+static int
+ask_systemd(struct container *c, struct cg *g, enum knob k, uint64_t cur,
+    uint64_t target, uint64_t own)
+{
+	struct via_systemd *v;
+	char unit[256];
+
+	if (systemd == NULL || c->dbus_refused || sysd_unit_of(g, unit, sizeof(unit)) < 0)
+		return -1;
+	v = xcalloc(1, sizeof(*v));
+	memcpy(v->id, c->id, sizeof(v->id));
+	v->hidx = g->hidx;
+	v->k = k;
+	v->target = target;
+	v->own = own;
+	v->cur = cur;
+	if (sysd_set_limit(systemd, unit, k, target, systemd_done, v) < 0) {
+		free(v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes a limit to cgroupfs and remembers what it replaced: 0 or -errno. */
+static int
+write_and_record(struct container *c, struct cg *g, enum knob k, uint64_t cur,
+    uint64_t target, uint64_t own, uint64_t now_ms)
+{
+	struct knob_state *ks = &g->ks[k];
+	char lbl[128], to[32], path[4096];
+	int rc;
+
+	if ((rc = write_limit(g, k, target)) < 0) {
+		ks->ok = 0;
+		ks->retry_at = now_ms + RETRY_MS;
+		if (!ks->warned) {
+			fmt_value(k, target, to, sizeof(to));
+			log_warnx("container %s: cannot set %s/%s to %s (%s ceiling of rule %s): "
+			    "%s; retrying every %ds", enforce_label(c, lbl, sizeof(lbl)),
+			    container_cg_path(g, path, sizeof(path)), knob_filename(g, k), to,
+			    knob_key[k], c->rule->name, strerror(-rc), RETRY_MS / 1000);
+		}
+		ks->warned = 1;
+		return rc;
+	}
+	memo_write(g, k, target, own);
+	if (enforce_read_limit(g, k, &ks->value) < 0)
+		ks->value = target;
+	log_set(c, g, k, cur, target, ks->warned ? ", after earlier refusals" : "");
+	ks->warned = 0;
+	return 0;
+}
+
 static void
 enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
     uint64_t now_ms)
@@ -200,8 +323,7 @@ enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
 	struct knob_state *ks = &g->ks[k];
 	struct limit_memo m;
 	uint64_t cur, ceiling, target, own;
-	char lbl[128], from[32], to[32], ceil[32], path[4096];
-	int rc;
+	char lbl[128], from[32], to[32], ceil[32];
 
 	if (g->fd[knob_file[k]] == -1 || c->rule == NULL)
 		return;
@@ -229,24 +351,9 @@ enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
 		    ceil, c->rule->name);
 		return;
 	}
-	if ((rc = write_limit(g, k, target)) < 0) {
-		ks->ok = 0;
-		ks->retry_at = now_ms + RETRY_MS;
-		if (!ks->warned)
-			log_warnx("container %s: cannot set %s/%s to %s (%s ceiling of rule %s): "
-			    "%s; retrying every %ds", lbl, container_cg_path(g, path, sizeof(path)),
-			    knob_filename(g, k), to,
-			    knob_key[k], c->rule->name, strerror(-rc), RETRY_MS / 1000);
-		ks->warned = 1;
-		return;
-	}
-	memo_write(g, k, target, own);
-	if (enforce_read_limit(g, k, &ks->value) < 0)
-		ks->value = target;
-	log_info("container %s: %s %s from %s to %s (%s ceiling %s of rule %s)%s", lbl,
-	    target < cur ? "lowered" : "raised", knob_filename(g, k), from, to,
-	    knob_key[k], ceil, c->rule->name, ks->warned ? ", after earlier refusals" : "");
-	ks->warned = 0;
+	if (ask_systemd(c, g, k, cur, target, own) == 0)
+		return; /* systemd writes it; the next pass reads it back */
+	write_and_record(c, g, k, cur, target, own, now_ms);
 }
 
 /* Holds every limit of the container to its rule's ceilings. */

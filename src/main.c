@@ -30,6 +30,7 @@
 #include "log.h"
 #include "report.h"
 #include "sample.h"
+#include "sysd.h"
 #include "xmalloc.h"
 
 #define DEFAULT_CONFIG "/etc/cgwarden/cgwarden.conf"
@@ -48,6 +49,7 @@ static struct {
 	struct control *ctl;
 	struct httpc *httpc;
 	struct docker *docker;
+	struct sysd *sysd;
 	struct event_base *base;
 	struct event *ev_inotify, *ev_tick, *ev_watchdog;
 	struct event *ev_sig[3];
@@ -475,6 +477,8 @@ start_loop(void)
 		evsignal_add(d.ev_sig[i], NULL);
 	}
 	d.httpc = httpc_new(d.base);
+	d.sysd = sysd_new(d.base);
+	enforce_init(&d.t, d.sysd);
 	start_docker();
 	start_discovery();
 	if (start_control(err, sizeof(err)) < 0)
@@ -495,6 +499,7 @@ shutdown_all(void)
 	control_free(d.ctl);
 	stop_docker();
 	httpc_free(d.httpc);
+	sysd_free(d.sysd);
 	stop_discovery();
 	container_table_free(&d.t);
 	for (int i = 0; i < 3; i++)

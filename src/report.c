@@ -92,6 +92,8 @@ report_container_json(const struct container *c)
 	json_object_object_add(o, "cpus", limit_json(c, KNOB_CPU));
 	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? s->cpu_ns : none));
 	json_object_object_add(o, "state", json_object_new_string(report_state(c)));
+	json_object_object_add(o, "limits_via", json_object_new_string(
+	    c->via_systemd ? "systemd" : "cgroupfs"));
 	json_object_object_add(o, "cgroup", json_object_new_string(
 	    container_path(c, path, sizeof(path))));
 	paths = json_object_new_array();

@@ -34,6 +34,8 @@ eq "status memory_max = the kernel's" "$(status_field "$A" memory_max)" "$(mem_m
 eq "status cpus" "$(status_field "$A" cpus)" 0.5
 eq "status rule" "$(status_field "$A" rule)" defaults
 eq "status state" "$(status_field "$A" state)" running
+# No systemd on the bus here: a systemd-driver scope is written through cgroupfs.
+eq "status says how limits were set" "$(status_field "$S" limits_via)" cgroupfs
 eq "status fork_failures = pids.events max" "$(status_field "$A" fork_failures)" "$(awk '$1 == "max" {print $2}' "$PIDS_H/$(ct_path "$A")/pids.events")"
 check "status table has a row per container" sh -c "[ \$($CGWARDENCTL -s $SOCK status | wc -l) -eq 4 ]"
 check "control socket is mode 0600" sh -c "[ \"\$(stat -c %a $SOCK)\" = 600 ]"
