@@ -17,7 +17,22 @@ struct limit_memo {
 	uint64_t orig;
 };
 
+enum spike_kind { SPIKE_NONE, SPIKE_FORK_FAILURES, SPIKE_GROWTH };
+
+/* What the spike detector saw: which threshold, by how much, over how long. */
+struct verdict {
+	enum spike_kind kind;
+	uint64_t delta;     /* refused forks, or new pids */
+	uint64_t window_ms; /* between the two samples compared */
+	uint64_t per_second;
+};
+
+#define SPIKE_WINDOW_MS 1000
+
 uint64_t policy_ceiling(const struct rule *, enum knob);
+int policy_spike(const struct rule *, const struct sample *ring, unsigned nsamples,
+    struct verdict *);
+int policy_hot(const struct sample *ring, unsigned nsamples, uint64_t pids_max);
 uint64_t policy_target(uint64_t ceiling, uint64_t current,
     const struct limit_memo *, uint64_t *own);
 

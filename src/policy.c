@@ -1,5 +1,8 @@
 /* Ceiling decisions (pure): no I/O here, every input is an argument. */
 #include <stddef.h>
+#include <string.h>
+
+#include "sample.h"
 
 #include "policy.h"
 
@@ -43,4 +46,82 @@ policy_target(uint64_t ceiling, uint64_t current, const struct limit_memo *m,
 	if (own != NULL)
 		*own = o;
 	return o < ceiling ? o : ceiling;
+}
+
+/* Growth of a counter from an older sample to the newest, per second when slower than the window. */
+static int
+over(uint64_t newer, uint64_t older, uint64_t dt, uint64_t threshold, uint64_t *delta,
+    uint64_t *rate)
+{
+	if (threshold == 0 || newer == SAMPLE_NONE || older == SAMPLE_NONE || newer <= older)
+		return 0;
+	*delta = newer - older;
+	*rate = dt ? *delta * 1000 / dt : *delta;
+	/* Within the window the count itself must reach the threshold (a burst
+	 * of 16 in 50 ms is not 320/s); past it, the rate per second. */
+	return dt <= SPIKE_WINDOW_MS ? *delta >= threshold : *rate >= threshold;
+}
+
+/*
+ * The spike detector (pure): compares the newest sample with every older
+ * one up to one window back (and with the one just before the window,
+ * scaled per second, when samples are sparse).  A spike is forks refused
+ * by pids.max rising by spike_fork_failures, or pids.current rising by
+ * spike_rate, within one second.  Returns 1 with the verdict, or 0.
+ */
+int
+policy_spike(const struct rule *r, const struct sample *ring, unsigned n,
+    struct verdict *v)
+{
+	const struct sample *last;
+	unsigned have = n < RING ? n : RING;
+
+	struct verdict growth = { SPIKE_NONE, 0, 0, 0 };
+
+	memset(v, 0, sizeof(*v));
+	if (n < 2)
+		return 0;
+	last = &ring[(n - 1) % RING];
+	/* The largest rise in the window; refused forks before growth. */
+	for (unsigned i = 2; i <= have; i++) {
+		const struct sample *s = &ring[(n - i) % RING];
+		uint64_t dt = last->t_ms - s->t_ms, delta, rate;
+
+		if (s->t_ms > last->t_ms)
+			break;
+		if (over(last->fork_failures, s->fork_failures, dt, r->spike_fork_failures,
+		    &delta, &rate) && delta > v->delta)
+			*v = (struct verdict){ SPIKE_FORK_FAILURES, delta, dt, rate };
+		if (over(last->pids, s->pids, dt, r->spike_rate, &delta, &rate) &&
+		    delta > growth.delta)
+			growth = (struct verdict){ SPIKE_GROWTH, delta, dt, rate };
+		if (dt > SPIKE_WINDOW_MS)
+			break; /* the one sample before the window was compared */
+	}
+	if (v->kind == SPIKE_NONE)
+		*v = growth;
+	return v->kind != SPIKE_NONE;
+}
+
+/*
+ * Whether a container deserves the fast sampling period: its count rose
+ * since the last sample, forks were refused, or it is within a fifth of
+ * its pids limit.
+ */
+int
+policy_hot(const struct sample *ring, unsigned n, uint64_t pids_max)
+{
+	const struct sample *last, *prev;
+
+	if (n == 0)
+		return 0;
+	last = &ring[(n - 1) % RING];
+	if (last->pids != SAMPLE_NONE && pids_max != LIMIT_MAX && last->pids * 5 >= pids_max * 4)
+		return 1;
+	if (n < 2)
+		return 0;
+	prev = &ring[(n - 2) % RING];
+	return (last->pids != SAMPLE_NONE && prev->pids != SAMPLE_NONE && last->pids > prev->pids) ||
+	    (last->fork_failures != SAMPLE_NONE && prev->fork_failures != SAMPLE_NONE &&
+	    last->fork_failures > prev->fork_failures);
 }

@@ -1,5 +1,6 @@
 /* Ceiling decisions: the container's own limit, capped at the ceiling. */
 #include "policy.h"
+#include "sample.h"
 #include "unit.h"
 
 static void
@@ -46,10 +47,101 @@ test_ceiling(void)
 	CHECK(policy_ceiling(&r, KNOB_MEMORY) == LIMIT_MAX);
 }
 
+/* Feeds (t_ms, pids, fork_failures) triples into a ring. */
+static unsigned
+feed(struct sample *ring, const uint64_t (*v)[3], unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct sample *s = &ring[i % RING];
+
+		s->t_ms = v[i][0];
+		s->pids = v[i][1];
+		s->fork_failures = v[i][2];
+		s->mem = s->cpu_ns = 0;
+	}
+	return n;
+}
+
+static void
+test_spike(void)
+{
+	struct rule r = { 0 };
+	struct sample ring[RING];
+	struct verdict v;
+	unsigned n;
+
+	r.spike_rate = 200;
+	r.spike_fork_failures = 20;
+	/* a shell bomb: 200 pids in 50 ms, then refused forks */
+	static const uint64_t bomb[][3] = { { 1000, 1, 0 }, { 1020, 90, 0 }, { 1050, 201, 0 } };
+	n = feed(ring, bomb, 3);
+	CHECK(policy_spike(&r, ring, n, &v) == 1 && v.kind == SPIKE_GROWTH && v.delta == 200);
+	CHECK(v.window_ms == 50);
+	/* refused forks at the limit, count flat */
+	static const uint64_t forks[][3] = { { 0, 100, 0 }, { 10, 100, 5 }, { 20, 100, 25 } };
+	n = feed(ring, forks, 3);
+	CHECK(policy_spike(&r, ring, n, &v) == 1 && v.kind == SPIKE_FORK_FAILURES && v.delta == 25);
+	/* a make -j burst: +16 in 50 ms is not 320/s */
+	static const uint64_t make[][3] = { { 0, 2, 0 }, { 50, 18, 0 }, { 100, 18, 0 } };
+	n = feed(ring, make, 3);
+	CHECK(policy_spike(&r, ring, n, &v) == 0);
+	/* a worker pool growing 50 a second for 10 s */
+	static const uint64_t pool[][3] = { { 0, 10, 0 }, { 1000, 60, 0 }, { 2000, 110, 0 },
+		{ 3000, 160, 0 }, { 4000, 210, 0 }, { 5000, 260, 0 } };
+	n = feed(ring, pool, 6);
+	CHECK(policy_spike(&r, ring, n, &v) == 0);
+	/* sparse 1 s samples: +300 in 1.001 s is over the rate */
+	static const uint64_t sparse[][3] = { { 0, 10, 0 }, { 1001, 310, 0 } };
+	n = feed(ring, sparse, 2);
+	CHECK(policy_spike(&r, ring, n, &v) == 1 && v.kind == SPIKE_GROWTH && v.per_second == 299);
+	/* +150 in 1.5 s is 100/s: no */
+	static const uint64_t slow[][3] = { { 0, 10, 0 }, { 1500, 160, 0 } };
+	n = feed(ring, slow, 2);
+	CHECK(policy_spike(&r, ring, n, &v) == 0);
+	/* a window further back is not compared past the first old sample */
+	static const uint64_t old[][3] = { { 0, 0, 0 }, { 3000, 150, 0 }, { 3500, 160, 0 } };
+	n = feed(ring, old, 3);
+	CHECK(policy_spike(&r, ring, n, &v) == 0);
+	/* shrinking counts and unknown values are no spike */
+	static const uint64_t shrink[][3] = { { 0, 500, 0 }, { 10, 1, 0 } };
+	n = feed(ring, shrink, 2);
+	CHECK(policy_spike(&r, ring, n, &v) == 0);
+	static const uint64_t none[][3] = { { 0, SAMPLE_NONE, SAMPLE_NONE }, { 10, 900, 900 } };
+	n = feed(ring, none, 2);
+	CHECK(policy_spike(&r, ring, n, &v) == 0);
+	/* thresholds of 0 disable */
+	r.spike_rate = 0;
+	r.spike_fork_failures = 0;
+	n = feed(ring, bomb, 3);
+	CHECK(policy_spike(&r, ring, n, &v) == 0);
+	/* one sample: nothing to compare */
+	r.spike_rate = 1;
+	CHECK(policy_spike(&r, ring, 1, &v) == 0);
+}
+
+static void
+test_hot(void)
+{
+	struct sample ring[RING];
+	static const uint64_t rising[][3] = { { 0, 10, 0 }, { 100, 11, 0 } };
+	static const uint64_t flat[][3] = { { 0, 10, 0 }, { 100, 10, 0 } };
+	static const uint64_t near[][3] = { { 0, 80, 0 }, { 100, 80, 0 } };
+	static const uint64_t refused[][3] = { { 0, 10, 1 }, { 100, 10, 2 } };
+
+	CHECK(policy_hot(ring, feed(ring, rising, 2), 100) == 1);
+	CHECK(policy_hot(ring, feed(ring, flat, 2), 100) == 0);
+	CHECK(policy_hot(ring, feed(ring, near, 2), 100) == 1);
+	CHECK(policy_hot(ring, feed(ring, near, 2), LIMIT_MAX) == 0);
+	CHECK(policy_hot(ring, feed(ring, refused, 2), LIMIT_MAX) == 1);
+	CHECK(policy_hot(ring, 0, 100) == 0);
+}
+
 int
 main(void)
 {
 	test_target();
 	test_ceiling();
+	test_spike();
+	test_hot();
 	return unit_done("test_policy");
 }
