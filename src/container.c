@@ -8,12 +8,15 @@
 #include <stdlib.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "container.h"
 #include "log.h"
 #include "xmalloc.h"
+
+static long held_fds, fd_budget = -1; /* files held open, and how many may be */
 
 static const char *const v1_files[CF_COUNT] = {
 	[CF_PIDS_CUR] = "pids.current",
@@ -120,8 +123,10 @@ cg_free(struct container *c, struct cg *g)
 	if (g == NULL)
 		return;
 	for (int f = 0; f < CF_COUNT; f++)
-		if (g->fd[f] >= 0)
+		if (g->fd[f] >= 0) {
 			close(g->fd[f]);
+			held_fds--;
+		}
 	if (g->rel != c->rel)
 		free(g->rel);
 	free(g);
@@ -218,17 +223,34 @@ sample_only(enum cfile f)
 
 static int fd_limit_warned;
 
+/*
+ * Opens a file to hold; past the fd budget (the open-file limit less a
+ * reserve for discovery, the sockets and the logs) it is opened at each
+ * read instead, and that is said once.
+ */
 static int
 open_file(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct rlimit rl;
+	int fd;
 
-	if (fd >= 0)
+	if (fd_budget < 0) {
+		fd_budget = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ?
+		    (long)rl.rlim_cur : 1024;
+		fd_budget -= fd_budget / 2 < 64 ? fd_budget / 2 : 64;
+	}
+	if (held_fds >= fd_budget)
+		fd = -1, errno = EMFILE;
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		held_fds++;
 		return fd;
+	}
 	if (errno == EMFILE || errno == ENFILE) {
 		if (!fd_limit_warned)
-			log_warnx("open file limit reached: from now on some container files "
-			    "are opened at each read (raise LimitNOFILE)");
+			log_warnx("open file limit reached (%ld held): from now on some container "
+			    "files are opened at each read (raise LimitNOFILE)", held_fds);
 		fd_limit_warned = 1;
 		return FD_ONDEMAND;
 	}

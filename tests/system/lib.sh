@@ -5,7 +5,10 @@
 set -u
 NAME=$(basename "$0" .sh)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$(cd "$TOP/${BUILD:-build}" && pwd)
+case ${BUILD:-build} in
+/*) BUILD=$(cd "$BUILD" && pwd) ;;
+*) BUILD=$(cd "$TOP/${BUILD:-build}" && pwd) ;;
+esac
 CGWARDEND=$BUILD/cgwardend
 CGWARDENCTL=$BUILD/cgwardenctl
 HELPERS=$BUILD/helpers
