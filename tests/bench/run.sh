@@ -27,6 +27,7 @@ if [ -n "$V2" ] && [ -z "$V1" ]; then
 fi
 for h in $HIERS; do mkdir -p "$h/$T/docker"; done
 have=0
+notes=""
 PASSES=60
 v1_of() { awk -v c="$1" '/ - cgroup / { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) print $5 }' /proc/self/mountinfo | head -n 1; }
 P=$(v1_of pids) M=$(v1_of memory) C=$(v1_of cpu) A=$(v1_of cpuacct)
@@ -69,12 +70,15 @@ EOF2
 		id=$(printf '%064x' $i)
 		for f in $FILES; do echo "$(eval echo "\$${f%%:*}")/$T/docker/$id/${f#*:}"; done
 	done > "$WORK/files"
-	floor=$("$WORK/floor" "$WORK/files" $PASSES | cut -d' ' -f1)
+	read -r floor nfd < <("$WORK/floor" "$WORK/files" $PASSES)
+	[ "$nfd" -lt $((n * 7)) ] && notes="$notes
+N=$n: the fd limit ($(ulimit -Hn)) let the floor hold $nfd of $((n * 7)) files (it skips the rest); the daemon opens the rest at each read"
 	printf '%-7s %14s %14s %14s %8s %9sK\n' "$n" "$per_pass" "$((per_pass / n))" "$((floor / n))" \
 		"$(python3 -c "print('%.2f' % ($per_pass / max(1, $floor)))")" "$rss"
 done
 echo "(CPU time of one sampling pass, measured by the daemon with CLOCK_THREAD_CPUTIME_ID"
 echo " over ~60 passes; floor: the same files read by a bare pread loop; peak RSS: VmHWM)"
+[ -n "$notes" ] && echo "note:$notes"
 
 echo
 echo "== Docker: status against docker stats, start to ceiling =="
