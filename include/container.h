@@ -42,16 +42,14 @@ struct cg {
 	const char *mount; /* the hierarchy's mount point */
 	char *rel;         /* below it: the container's rel, or an own copy */
 	int fd[CF_COUNT];  /* held fd, FD_ONDEMAND, or -1: not in this hierarchy */
-	struct knob_state ks[KNOB_COUNT];
 	unsigned gen; /* discovery pass that last saw it */
 };
 
+/* What the spike detector needs, kept small: 16 of them per container. */
 struct sample {
-	uint64_t t_ms;
-	uint64_t pids;
-	uint64_t fork_failures;
-	uint64_t mem;
-	uint64_t cpu_ns;
+	uint32_t t_ms;          /* monotonic, wraps after 49 days: compare by difference */
+	uint32_t pids;
+	uint32_t fork_failures;
 };
 
 #define RING 16
@@ -73,6 +71,10 @@ struct container {
 	struct cg *cg[MAX_HIER];
 	/* For each file, the hierarchy it is sampled from, or NULL. */
 	struct cg *src[CF_COUNT];
+	/* One state per limit: a controller is in one hierarchy only. */
+	struct knob_state ks[KNOB_COUNT];
+	uint64_t mem;      /* latest memory usage, bytes */
+	uint64_t cpu_ns;   /* latest CPU usage, ns */
 	int via_systemd;   /* a ceiling went in through systemd's D-Bus API */
 	int dbus_refused;  /* systemd refused one: cgroupfs from now on */
 	struct sample ring[RING];

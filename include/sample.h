@@ -5,7 +5,8 @@
 
 #include "container.h"
 
-#define SAMPLE_NONE UINT64_MAX
+#define SAMPLE_NONE UINT32_MAX /* in a ring sample: could not be read */
+#define USAGE_NONE UINT64_MAX  /* mem, cpu_ns: could not be read */
 
 void sample_container(struct container *, uint64_t now_ms);
 uint64_t sample_now_ms(void);

@@ -248,7 +248,7 @@ systemd_done(int rc, const char *err, void *arg)
 	if (rc == 0) {
 		c->via_systemd = 1;
 		memo_write(g, v->k, v->target, v->own);
-		g->ks[v->k].ok = 0; /* read back what systemd wrote at the next pass */
+		c->ks[v->k].ok = 0; /* read back what systemd wrote at the next pass */
 		log_set(c, g, v->k, v->cur, v->target, " through systemd");
 	} else {
 		sysd_unit_of(g, unit, sizeof(unit));
@@ -291,7 +291,7 @@ static int
 write_and_record(struct container *c, struct cg *g, enum knob k, uint64_t cur,
     uint64_t target, uint64_t own, uint64_t now_ms)
 {
-	struct knob_state *ks = &g->ks[k];
+	struct knob_state *ks = &c->ks[k];
 	char lbl[128], to[32], path[4096];
 	int rc;
 
@@ -320,7 +320,7 @@ static void
 enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
     uint64_t now_ms)
 {
-	struct knob_state *ks = &g->ks[k];
+	struct knob_state *ks = &c->ks[k];
 	struct limit_memo m;
 	uint64_t cur, ceiling, target, own;
 	char lbl[128], from[32], to[32], ceil[32];
@@ -370,10 +370,8 @@ enforce_container(struct container *c, int monitor, uint64_t now_ms)
 void
 enforce_invalidate(struct container *c)
 {
-	for (int h = 0; h < MAX_HIER; h++)
-		if (c->cg[h])
-			for (int k = 0; k < KNOB_COUNT; k++) {
-				c->cg[h]->ks[k].ok = 0;
-				c->cg[h]->ks[k].retry_at = 0;
-			}
+	for (int k = 0; k < KNOB_COUNT; k++) {
+		c->ks[k].ok = 0;
+		c->ks[k].retry_at = 0;
+	}
 }

@@ -50,7 +50,7 @@ policy_target(uint64_t ceiling, uint64_t current, const struct limit_memo *m,
 
 /* Growth of a counter from an older sample to the newest, per second when slower than the window. */
 static int
-over(uint64_t newer, uint64_t older, uint64_t dt, uint64_t threshold, uint64_t *delta,
+over(uint32_t newer, uint32_t older, uint64_t dt, uint64_t threshold, uint64_t *delta,
     uint64_t *rate)
 {
 	if (threshold == 0 || newer == SAMPLE_NONE || older == SAMPLE_NONE || newer <= older)
@@ -85,10 +85,8 @@ policy_spike(const struct rule *r, const struct sample *ring, unsigned n,
 	/* The largest rise in the window; refused forks before growth. */
 	for (unsigned i = 2; i <= have; i++) {
 		const struct sample *s = &ring[(n - i) % RING];
-		uint64_t dt = last->t_ms - s->t_ms, delta, rate;
+		uint64_t dt = (uint32_t)(last->t_ms - s->t_ms), delta, rate;
 
-		if (s->t_ms > last->t_ms)
-			break;
 		if (over(last->fork_failures, s->fork_failures, dt, r->spike_fork_failures,
 		    &delta, &rate) && delta > v->delta)
 			*v = (struct verdict){ SPIKE_FORK_FAILURES, delta, dt, rate };
@@ -116,7 +114,8 @@ policy_hot(const struct sample *ring, unsigned n, uint64_t pids_max)
 	if (n == 0)
 		return 0;
 	last = &ring[(n - 1) % RING];
-	if (last->pids != SAMPLE_NONE && pids_max != LIMIT_MAX && last->pids * 5 >= pids_max * 4)
+	if (last->pids != SAMPLE_NONE && pids_max != LIMIT_MAX &&
+	    (uint64_t)last->pids * 5 >= pids_max * 4)
 		return 1;
 	if (n < 2)
 		return 0;

@@ -35,7 +35,7 @@ report_state(const struct container *c)
 static struct json_object *
 num_or_null(uint64_t v)
 {
-	return v == SAMPLE_NONE ? NULL : json_object_new_uint64(v);
+	return v == USAGE_NONE ? NULL : json_object_new_uint64(v);
 }
 
 /* The current value of a limit, from the first hierarchy that has it. */
@@ -77,20 +77,22 @@ report_container_json(const struct container *c)
 {
 	struct json_object *o = json_object_new_object(), *paths;
 	const struct sample *s = container_last(c);
-	uint64_t none = SAMPLE_NONE;
+	uint64_t none = USAGE_NONE;
 	char path[4096];
 
 	json_object_object_add(o, "id", json_object_new_string(c->id));
 	json_object_object_add(o, "name", str_or_null(c->name));
 	json_object_object_add(o, "image", str_or_null(c->image));
 	json_object_object_add(o, "rule", json_object_new_string(c->rule ? c->rule->name : "defaults"));
-	json_object_object_add(o, "pids_current", num_or_null(s ? s->pids : none));
+	json_object_object_add(o, "pids_current", num_or_null(s && s->pids != SAMPLE_NONE ?
+	    s->pids : none));
 	json_object_object_add(o, "pids_max", limit_json(c, KNOB_PIDS));
-	json_object_object_add(o, "fork_failures", num_or_null(s ? s->fork_failures : none));
-	json_object_object_add(o, "memory_current", num_or_null(s ? s->mem : none));
+	json_object_object_add(o, "fork_failures", num_or_null(s &&
+	    s->fork_failures != SAMPLE_NONE ? s->fork_failures : none));
+	json_object_object_add(o, "memory_current", num_or_null(s ? c->mem : none));
 	json_object_object_add(o, "memory_max", limit_json(c, KNOB_MEMORY));
 	json_object_object_add(o, "cpus", limit_json(c, KNOB_CPU));
-	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? s->cpu_ns : none));
+	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? c->cpu_ns : none));
 	json_object_object_add(o, "state", json_object_new_string(report_state(c)));
 	json_object_object_add(o, "limits_via", json_object_new_string(
 	    c->via_systemd ? "systemd" : "cgroupfs"));
@@ -170,13 +172,13 @@ report_oneshot(const struct ctable *t, FILE *f)
 		fmt_limit(c, KNOB_PIDS, pmax, sizeof(pmax));
 		fmt_limit(c, KNOB_MEMORY, mmax, sizeof(mmax));
 		fmt_limit(c, KNOB_CPU, cpus, sizeof(cpus));
-		fprintf(f, "%s name=%s image=%s rule=%s pids=%" PRIu64 "/%s "
-		    "fork_failures=%" PRIu64 " memory=%" PRIu64 "/%s cpus=%s state=%s cgroup=%s\n",
+		fprintf(f, "%s name=%s image=%s rule=%s pids=%" PRIu32 "/%s "
+		    "fork_failures=%" PRIu32 " memory=%" PRIu64 "/%s cpus=%s state=%s cgroup=%s\n",
 		    c->id, c->name ? c->name : "-", c->image ? c->image : "-",
 		    c->rule ? c->rule->name : "defaults",
 		    s && s->pids != SAMPLE_NONE ? s->pids : 0, pmax,
 		    s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : 0,
-		    s && s->mem != SAMPLE_NONE ? s->mem : 0, mmax, cpus, report_state(c),
+		    s && c->mem != USAGE_NONE ? c->mem : 0, mmax, cpus, report_state(c),
 		    container_path(c, path, sizeof(path)));
 	}
 	free(v);

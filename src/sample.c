@@ -22,7 +22,7 @@ read_or_none(const struct cg *g, enum cfile f)
 {
 	uint64_t v;
 
-	return cg_read_u64(g, f, &v) == 0 ? v : SAMPLE_NONE;
+	return cg_read_u64(g, f, &v) == 0 ? v : USAGE_NONE;
 }
 
 static uint64_t
@@ -30,7 +30,16 @@ key_or_none(const struct cg *g, enum cfile f, const char *key)
 {
 	uint64_t v;
 
-	return cg_read_key(g, f, key, &v) == 0 ? v : SAMPLE_NONE;
+	return cg_read_key(g, f, key, &v) == 0 ? v : USAGE_NONE;
+}
+
+/* Counts kept in 32 bits: unreadable is SAMPLE_NONE, huge saturates below it. */
+static uint32_t
+narrow(uint64_t v)
+{
+	if (v == USAGE_NONE)
+		return SAMPLE_NONE;
+	return v >= SAMPLE_NONE ? SAMPLE_NONE - 1 : (uint32_t)v;
 }
 
 /* Takes one sample of the container into its ring. */
@@ -40,15 +49,15 @@ sample_container(struct container *c, uint64_t now_ms)
 	struct sample *s = &c->ring[c->nsamples % RING];
 	const struct cg *cpu = c->src[CF_CPU_USAGE];
 
-	s->t_ms = now_ms;
-	s->pids = read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR);
-	s->fork_failures = key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max");
-	s->mem = read_or_none(c->src[CF_MEM_CUR], CF_MEM_CUR);
+	s->t_ms = (uint32_t)now_ms;
+	s->pids = narrow(read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR));
+	s->fork_failures = narrow(key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max"));
+	c->mem = read_or_none(c->src[CF_MEM_CUR], CF_MEM_CUR);
 	if (cpu && cpu->v2) {
-		s->cpu_ns = key_or_none(cpu, CF_CPU_USAGE, "usage_usec");
-		if (s->cpu_ns != SAMPLE_NONE)
-			s->cpu_ns *= 1000;
+		c->cpu_ns = key_or_none(cpu, CF_CPU_USAGE, "usage_usec");
+		if (c->cpu_ns != USAGE_NONE)
+			c->cpu_ns *= 1000;
 	} else
-		s->cpu_ns = read_or_none(cpu, CF_CPU_USAGE);
+		c->cpu_ns = read_or_none(cpu, CF_CPU_USAGE);
 	c->nsamples++;
 }

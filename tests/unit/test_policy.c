@@ -54,10 +54,9 @@ feed(struct sample *ring, const uint64_t (*v)[3], unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		struct sample *s = &ring[i % RING];
 
-		s->t_ms = v[i][0];
-		s->pids = v[i][1];
-		s->fork_failures = v[i][2];
-		s->mem = s->cpu_ns = 0;
+		s->t_ms = (uint32_t)v[i][0];
+		s->pids = (uint32_t)v[i][1];
+		s->fork_failures = (uint32_t)v[i][2];
 	}
 	return n;
 }
@@ -109,6 +108,10 @@ test_spike(void)
 	static const uint64_t none[][3] = { { 0, SAMPLE_NONE, SAMPLE_NONE }, { 10, 900, 900 } };
 	n = feed(ring, none, 2);
 	CHECK(policy_spike(&r, ring, n, &v) == 0);
+	/* the 32-bit clock wraps: differences still hold */
+	static const uint64_t wrap[][3] = { { 4294967290u, 1, 0 }, { 30, 250, 0 } };
+	n = feed(ring, wrap, 2);
+	CHECK(policy_spike(&r, ring, n, &v) == 1 && v.window_ms == 36);
 	/* thresholds of 0 disable */
 	r.spike_rate = 0;
 	r.spike_fork_failures = 0;
