@@ -58,8 +58,9 @@ enforce_label(const struct container *c, char *buf, size_t len)
 	return buf;
 }
 
-static void
-fmt_value(enum knob k, uint64_t v, char *buf, size_t len)
+/* A limit as the config writes it: 512M, 1.5, 100, max. */
+void
+enforce_fmt(enum knob k, uint64_t v, char *buf, size_t len)
 {
 	if (k == KNOB_MEMORY)
 		config_fmt_size(v, buf, len);
@@ -222,9 +223,9 @@ log_set(const struct container *c, const struct cg *g, enum knob k, uint64_t cur
 	char lbl[128], from[32], to[32], ceil[32];
 
 	enforce_label(c, lbl, sizeof(lbl));
-	fmt_value(k, cur, from, sizeof(from));
-	fmt_value(k, target, to, sizeof(to));
-	fmt_value(k, policy_ceiling(c->rule, k), ceil, sizeof(ceil));
+	enforce_fmt(k, cur, from, sizeof(from));
+	enforce_fmt(k, target, to, sizeof(to));
+	enforce_fmt(k, policy_ceiling(c->rule, k), ceil, sizeof(ceil));
 	log_info("container %s: %s %s from %s to %s (%s ceiling %s of rule %s)%s", lbl,
 	    target < cur ? "lowered" : "raised", knob_filename(g, k), from, to,
 	    knob_key[k], ceil, c->rule->name, how);
@@ -299,7 +300,7 @@ write_and_record(struct container *c, struct cg *g, enum knob k, uint64_t cur,
 		ks->ok = 0;
 		ks->retry_at = now_ms + RETRY_MS;
 		if (!ks->warned) {
-			fmt_value(k, target, to, sizeof(to));
+			enforce_fmt(k, target, to, sizeof(to));
 			log_warnx("container %s: cannot set %s/%s to %s (%s ceiling of rule %s): "
 			    "%s; retrying every %ds", enforce_label(c, lbl, sizeof(lbl)),
 			    container_cg_path(g, path, sizeof(path)), knob_filename(g, k), to,
@@ -342,9 +343,9 @@ enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
 		return;
 
 	enforce_label(c, lbl, sizeof(lbl));
-	fmt_value(k, cur, from, sizeof(from));
-	fmt_value(k, target, to, sizeof(to));
-	fmt_value(k, ceiling, ceil, sizeof(ceil));
+	enforce_fmt(k, cur, from, sizeof(from));
+	enforce_fmt(k, target, to, sizeof(to));
+	enforce_fmt(k, ceiling, ceil, sizeof(ceil));
 	if (monitor) {
 		log_info("container %s: would set %s from %s to %s (%s ceiling %s of rule %s)"
 		    " [monitor mode]", lbl, knob_filename(g, k), from, to, knob_key[k],

@@ -148,14 +148,8 @@ fmt_limit(const struct container *c, enum knob k, char *buf, size_t len)
 
 	if (!found)
 		snprintf(buf, len, "-");
-	else if (k == KNOB_MEMORY)
-		config_fmt_size(v, buf, len);
-	else if (k == KNOB_CPU)
-		config_fmt_cpus(v, buf, len);
-	else if (v == LIMIT_MAX)
-		snprintf(buf, len, "max");
 	else
-		snprintf(buf, len, "%" PRIu64, v);
+		enforce_fmt(k, v, buf, len);
 }
 
 /* One line per container: id, name, image, rule, pids, memory, cpus, state, cgroup. */
