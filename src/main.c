@@ -27,6 +27,7 @@
 #include "docker.h"
 #include "enforce.h"
 #include "httpc.h"
+#include "kwatch.h"
 #include "log.h"
 #include "report.h"
 #include "sample.h"
@@ -50,6 +51,7 @@ static struct {
 	struct httpc *httpc;
 	struct docker *docker;
 	struct sysd *sysd;
+	struct kwatch *kwatch;
 	struct event_base *base;
 	struct event *ev_inotify, *ev_tick, *ev_watchdog;
 	struct event *ev_sig[3];
@@ -135,6 +137,18 @@ on_found(struct container *c, int hidx, void *arg)
 	enforce_container(c, monitoring(), now);
 	if (c->nsamples == 0)
 		sample_container(c, now);
+	kwatch_container(d.kwatch, c);
+}
+
+/* The kernel says a container's pids.events changed: sample it now. */
+static void
+on_kernel_event(const char *id, void *arg)
+{
+	struct container *c = container_find(&d.t, id);
+
+	(void)arg;
+	if (c != NULL)
+		sample_container(c, sample_now_ms());
 }
 
 /* Docker said who the container is: its image may choose another rule. */
@@ -385,6 +399,8 @@ control_cb(const char *line, uid_t uid, void *arg)
 		json_object_object_add(o, "containers", json_object_new_uint64(d.t.n));
 		json_object_object_add(o, "watches",
 		    json_object_new_uint64(discover_watches(d.disc)));
+		json_object_object_add(o, "kernel_watches",
+		    json_object_new_uint64(kwatch_count(d.kwatch)));
 		json_object_object_add(o, "passes", json_object_new_uint64(d.passes));
 		json_object_object_add(o, "pass_cpu_ns_total", json_object_new_uint64(d.pass_cpu_ns));
 		json_object_object_add(o, "pass_cpu_ns_last", json_object_new_uint64(d.pass_last_ns));
@@ -478,6 +494,7 @@ start_loop(void)
 	}
 	d.httpc = httpc_new(d.base);
 	d.sysd = sysd_new(d.base);
+	d.kwatch = kwatch_new(d.base, on_kernel_event, NULL);
 	enforce_init(&d.t, d.sysd);
 	start_docker();
 	start_discovery();
@@ -500,6 +517,7 @@ shutdown_all(void)
 	stop_docker();
 	httpc_free(d.httpc);
 	sysd_free(d.sysd);
+	kwatch_free(d.kwatch);
 	stop_discovery();
 	container_table_free(&d.t);
 	for (int i = 0; i < 3; i++)

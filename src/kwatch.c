@@ -1,0 +1,142 @@
+/*
+ * Kernel notifications.  On cgroup v2 the kernel raises an inotify modify
+ * event when pids.events changes (a fork refused by pids.max): the
+ * container is sampled then, not at the next tick.  v1's pids.events
+ * raises nothing, so v1 containers rely on sampling.  A watch goes away
+ * by itself with its cgroup (IN_IGNORED).
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "kwatch.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct kw {
+	int wd;
+	char id[ID_LEN + 1];
+};
+
+struct kwatch {
+	int fd;
+	struct event *ev;
+	struct kw *w;
+	size_t n, cap;
+	kwatch_cb cb;
+	void *arg;
+};
+
+static void
+forget(struct kwatch *k, int wd)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->w[i].wd == wd) {
+			k->w[i] = k->w[--k->n];
+			return;
+		}
+}
+
+static void
+readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct kwatch *k = arg;
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	(void)what;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			p += sizeof(*ev) + ev->len;
+			if (ev->mask & IN_IGNORED) {
+				forget(k, ev->wd);
+				continue;
+			}
+			for (size_t i = 0; i < k->n; i++)
+				if (k->w[i].wd == ev->wd) {
+					char id[ID_LEN + 1];
+
+					/* the callback may add watches: copy first */
+					memcpy(id, k->w[i].id, sizeof(id));
+					k->cb(id, k->arg);
+					break;
+				}
+		}
+}
+
+struct kwatch *
+kwatch_new(struct event_base *base, kwatch_cb cb, void *arg)
+{
+	struct kwatch *k = xcalloc(1, sizeof(*k));
+
+	if ((k->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+		fatal("inotify_init1");
+	k->cb = cb;
+	k->arg = arg;
+	k->ev = event_new(base, k->fd, EV_READ | EV_PERSIST, readable, k);
+	event_add(k->ev, NULL);
+	return k;
+}
+
+void
+kwatch_free(struct kwatch *k)
+{
+	if (k == NULL)
+		return;
+	event_free(k->ev);
+	close(k->fd);
+	free(k->w);
+	free(k);
+}
+
+/* Watches one file of a container for modification: 0, or -errno. */
+int
+kwatch_add(struct kwatch *k, const char *path, const char *id)
+{
+	int wd = inotify_add_watch(k->fd, path, IN_MODIFY);
+
+	if (wd < 0)
+		return -errno;
+	for (size_t i = 0; i < k->n; i++)
+		if (k->w[i].wd == wd)
+			return 0;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 64;
+		k->w = xreallocarray(k->w, k->cap, sizeof(*k->w));
+	}
+	k->w[k->n].wd = wd;
+	memcpy(k->w[k->n].id, id, ID_LEN + 1);
+	k->n++;
+	return 0;
+}
+
+/* Watches the container's v2 pids.events, where it has one. */
+void
+kwatch_container(struct kwatch *k, const struct container *c)
+{
+	char path[PATH_MAX];
+
+	if (k == NULL)
+		return;
+	for (int h = 0; h < MAX_HIER; h++) {
+		const struct cg *g = c->cg[h];
+
+		if (g == NULL || !g->v2 || g->fd[CF_PIDS_EVENTS] == -1 ||
+		    cg_file_path(g, "pids.events", path, sizeof(path)) < 0)
+			continue;
+		if (kwatch_add(k, path, c->id) < 0 && errno != ENOENT)
+			log_debug("%s: no inotify watch", path);
+	}
+}
+
+size_t
+kwatch_count(const struct kwatch *k)
+{
+	return k ? k->n : 0;
+}
