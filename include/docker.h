@@ -28,7 +28,6 @@ struct docker *docker_new(struct event_base *, struct httpc *, const char *socke
     const char *data_root, struct ctable *, docker_meta_cb, docker_event_cb, void *arg);
 void docker_free(struct docker *);
 void docker_lookup(struct docker *, struct container *);
-int docker_is_up(const struct docker *);
 
 int docker_parse_inspect(const char *json, size_t len, struct docker_meta *,
     char *err, size_t errlen);

@@ -13,7 +13,6 @@ typedef void (*sysd_done_cb)(int rc, const char *err, void *arg);
 
 struct sysd *sysd_new(struct event_base *);
 void sysd_free(struct sysd *);
-int sysd_available(const struct sysd *);
 int sysd_unit_of(const struct cg *, char *unit, size_t len);
 int sysd_set_limit(struct sysd *, const char *unit, enum knob, uint64_t value,
     sysd_done_cb, void *arg);

@@ -29,7 +29,6 @@
 #define EVENTS_URL "http://docker/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D"
 
 struct docker {
-	struct event_base *base;
 	struct httpc *h;
 	char *sock;
 	char *data_root;
@@ -381,8 +380,9 @@ ping_done(int status, const char *body, size_t len, const char *err, void *arg)
 	(void)body, (void)len;
 	d->ping = NULL;
 	if (status != 200) {
-		snprintf(why, sizeof(why), "%s", err ? err : "ping failed");
-		if (!err)
+		if (err)
+			snprintf(why, sizeof(why), "%s", err);
+		else
 			snprintf(why, sizeof(why), "/_ping answered HTTP %d", status);
 		set_down(d, why);
 		return;
@@ -437,7 +437,6 @@ docker_new(struct event_base *base, struct httpc *h, const char *sock,
 {
 	struct docker *d = xcalloc(1, sizeof(*d));
 
-	d->base = base;
 	d->h = h;
 	d->sock = xstrdup(sock);
 	d->data_root = xstrdup(data_root);
@@ -466,10 +465,4 @@ docker_free(struct docker *d)
 	free(d->sock);
 	free(d->data_root);
 	free(d);
-}
-
-int
-docker_is_up(const struct docker *d)
-{
-	return d != NULL && d->up;
 }

@@ -216,9 +216,10 @@ enforce_init(struct ctable *t, struct sysd *s)
 	systemd = s;
 }
 
+/* One line for a limit changed (verb NULL: lowered or raised) or to be changed. */
 static void
 log_set(const struct container *c, const struct cg *g, enum knob k, uint64_t cur,
-    uint64_t target, const char *how)
+    uint64_t target, const char *verb, const char *how)
 {
 	char lbl[128], from[32], to[32], ceil[32];
 
@@ -227,8 +228,8 @@ log_set(const struct container *c, const struct cg *g, enum knob k, uint64_t cur
 	enforce_fmt(k, target, to, sizeof(to));
 	enforce_fmt(k, policy_ceiling(c->rule, k), ceil, sizeof(ceil));
 	log_info("container %s: %s %s from %s to %s (%s ceiling %s of rule %s)%s", lbl,
-	    target < cur ? "lowered" : "raised", knob_filename(g, k), from, to,
-	    knob_key[k], ceil, c->rule->name, how);
+	    verb ? verb : target < cur ? "lowered" : "raised", knob_filename(g, k), from,
+	    to, knob_key[k], ceil, c->rule->name, how);
 }
 
 static int write_and_record(struct container *, struct cg *, enum knob, uint64_t cur,
@@ -250,7 +251,7 @@ systemd_done(int rc, const char *err, void *arg)
 		c->via_systemd = 1;
 		memo_write(g, v->k, v->target, v->own);
 		c->ks[v->k].ok = 0; /* read back what systemd wrote at the next pass */
-		log_set(c, g, v->k, v->cur, v->target, " through systemd");
+		log_set(c, g, v->k, v->cur, v->target, NULL, " through systemd");
 	} else {
 		sysd_unit_of(g, unit, sizeof(unit));
 		log_warnx("container %s: systemd refused %s=%s on %s (%s): writing cgroupfs "
@@ -312,7 +313,7 @@ write_and_record(struct container *c, struct cg *g, enum knob k, uint64_t cur,
 	memo_write(g, k, target, own);
 	if (enforce_read_limit(g, k, &ks->value) < 0)
 		ks->value = target;
-	log_set(c, g, k, cur, target, ks->warned ? ", after earlier refusals" : "");
+	log_set(c, g, k, cur, target, NULL, ks->warned ? ", after earlier refusals" : "");
 	ks->warned = 0;
 	return 0;
 }
@@ -323,8 +324,7 @@ enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
 {
 	struct knob_state *ks = &c->ks[k];
 	struct limit_memo m;
-	uint64_t cur, ceiling, target, own;
-	char lbl[128], from[32], to[32], ceil[32];
+	uint64_t cur, target, own;
 
 	if (g->fd[knob_file[k]] == -1 || c->rule == NULL)
 		return;
@@ -334,22 +334,15 @@ enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
 		return;
 	if (now_ms < ks->retry_at)
 		return;
-	ceiling = policy_ceiling(c->rule, k);
 	memo_read(g, k, &m);
-	target = policy_target(ceiling, cur, &m, &own);
+	target = policy_target(policy_ceiling(c->rule, k), cur, &m, &own);
 	ks->ok = 1;
 	ks->value = cur;
 	if (target == cur)
 		return;
 
-	enforce_label(c, lbl, sizeof(lbl));
-	enforce_fmt(k, cur, from, sizeof(from));
-	enforce_fmt(k, target, to, sizeof(to));
-	enforce_fmt(k, ceiling, ceil, sizeof(ceil));
 	if (monitor) {
-		log_info("container %s: would set %s from %s to %s (%s ceiling %s of rule %s)"
-		    " [monitor mode]", lbl, knob_filename(g, k), from, to, knob_key[k],
-		    ceil, c->rule->name);
+		log_set(c, g, k, cur, target, "would set", " [monitor mode]");
 		return;
 	}
 	if (ask_systemd(c, g, k, cur, target, own) == 0)

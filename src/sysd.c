@@ -97,12 +97,6 @@ sysd_free(struct sysd *s)
 	free(s);
 }
 
-int
-sysd_available(const struct sysd *s)
-{
-	return s != NULL;
-}
-
 /* The unit that owns the cgroup, when it is a scope: 0, or -1. */
 int
 sysd_unit_of(const struct cg *g, char *unit, size_t len)

@@ -2,38 +2,22 @@
 # in status, a lower --pids-limit kept, docker update lowered back at once
 # (from the event stream: the sampling interval is 5 s), and dockerd
 # stopped and started again while cgwardend runs.
-. "$(dirname "$0")/../system/lib.sh"
-command -v dockerd >/dev/null || skip_all "docker.io not installed"
-. "$TOP/tests/docker/dockerd.sh"
-export DOCKER_CGROUP_PARENT=/cgwarden-test-docker-$$
-export DOCKERD_LIVE_RESTORE=1
-trap 'cleanup; dockerd_stop' EXIT
-dockerd_start || { bad "private dockerd did not start"; finish; exit 1; }
+. "$(dirname "$0")/common.sh" cgw-busybox nginx:1.25 registry.example.com:5000/team/app:2
 echo "# private dockerd answered after ${DOCKERD_START_MS} ms"
-dockerd_import_busybox cgw-busybox nginx:1.25 registry.example.com:5000/team/app:2 >/dev/null
-P=${DOCKER_CGROUP_PARENT#/}
 pidsmax() { cat "$PIDS_H/$P/$(ct_id "$1")/pids.max"; }
 field() { status_field "$(ct_id "$1")" "$2"; }
 
 docker run -d --name pre cgw-busybox sleep 1000 >/dev/null
-{
-	echo "[global]"
-	echo "cgroup_root = $CGROUP_ROOT"
-	echo "container_cgroups = $P/*"
-	echo "interval = ${TEST_INTERVAL:-5s}"
-	echo "docker_socket = $DOCKER_SOCK"
-	echo "docker_data_root = $DOCKER_DATA_ROOT"
-	echo "metrics_listen ="
-	echo "control_socket = $SOCK"
-	echo "[defaults]"
-	echo "pids_max = 100"
-	echo "[image \"registry.example.com:5000/team/*\"]"
-	echo "pids_max = 128"
-	echo "memory_max = 64M"
-	echo "[image \"nginx\"]"
-	echo "pids_max = 256"
-	echo "cpus = 0.5"
-} > "$CONF"
+INTERVAL=5s write_conf <<EOF2
+[defaults]
+pids_max = 100
+[image "registry.example.com:5000/team/*"]
+pids_max = 128
+memory_max = 64M
+[image "nginx"]
+pids_max = 256
+cpus = 0.5
+EOF2
 start_daemon || exit 1
 wait_for 5 sh -c "[ \"\$(cat $PIDS_H/$P/$(ct_id pre)/pids.max)\" = 100 ]"
 eq "started before cgwardend: defaults ceiling" "$(pidsmax pre)" 100
@@ -68,7 +52,7 @@ check "the update event was acted on" grep -q "web (.*lowered pids.max from 1000
 # Docker goes away: enforcement by cgroup goes on.  (Ids first: the CLI
 # cannot answer while it is down.)
 WEB=$(ct_id web)
-_dk_stop_pid "$DOCKERD_PID" 60
+dockerd_down
 wait_for 5 grep -q "Docker API at .* lost" "$LOG"
 check "loss of Docker logged" grep -q "Docker API at .* lost" "$LOG"
 echo 4000 > "$PIDS_H/$P/$WEB/pids.max"
@@ -77,7 +61,7 @@ eq "with Docker down, a raised limit is still lowered to the image's ceiling" "$
 check "daemon still running" kill -0 "$DAEMON"
 eq "one log line for the loss" "$(grep -c 'Docker API at .* lost' "$LOG")" 1
 
-_dk_launch_dockerd && _dk_wait_dockerd
+dockerd_up
 wait_for 40 grep -q "Docker API at .* is back" "$LOG"
 check "recovery logged" grep -q "Docker API at .* is back" "$LOG"
 docker run -d --name web2 nginx:1.25 sleep 1000 >/dev/null

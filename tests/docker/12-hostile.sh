@@ -57,20 +57,12 @@ S(path, H).serve_forever()
 PY
 STARTED="$STARTED $!"
 wait_for 5 test -S "$FAKE"
-{
-	echo "[global]"
-	echo "cgroup_root = $CGROUP_ROOT"
-	echo "container_cgroups = $T/docker/*"
-	echo "interval = 30s"
-	echo "docker_socket = $FAKE"
-	echo "docker_data_root ="
-	echo "metrics_listen ="
-	echo "control_socket = $SOCK"
-	echo "[defaults]"
-	echo "pids_max = 100"
-	echo "[image \"nginx\"]"
-	echo "pids_max = 256"
-} > "$CONF"
+INTERVAL=30s DOCKER_SOCKET_CONF=$FAKE write_conf <<EOF2
+[defaults]
+pids_max = 100
+[image "nginx"]
+pids_max = 256
+EOF2
 start_daemon || exit 1
 wait_for 5 sh -c "[ \"\$(cat $PIDS_H/$(ct_path "$D")/pids.max)\" = 256 ]"
 eq "the good reply gives its image rule" "$(pids_max "$(ct_path "$D")")" 256

@@ -295,6 +295,18 @@ EOF
 # With DOCKERD_LIVE_RESTORE=1 (--live-restore) containers keep running
 # across both, same pids.
 # DOCKERD_RESTART_MS: time from the new exec to `docker version` answering.
+# dockerd_down / dockerd_up: stop dockerd (containers live on with
+# DOCKERD_LIVE_RESTORE=1) and start it again later, for tests of what
+# happens while Docker is away.
+dockerd_down() {
+	[ -n "${_DK_STARTED:-}" ] || { echo "dockerd.sh: dockerd_down: not started" >&2; return 1; }
+	_dk_stop_pid "$DOCKERD_PID" 60
+}
+dockerd_up() {
+	[ -n "${_DK_STARTED:-}" ] || { echo "dockerd.sh: dockerd_up: not started" >&2; return 1; }
+	_dk_launch_dockerd && _dk_wait_dockerd
+}
+
 dockerd_restart() {
 	local t0
 	[ -n "${_DK_STARTED:-}" ] || { echo "dockerd.sh: dockerd_restart: not started" >&2; return 1; }

@@ -115,14 +115,17 @@ cpu_quota() { # max, or the quota in µs
 	case $v in -1|max) echo max ;; *) echo "$v" ;; esac
 }
 
-# write_conf [EXTRA_GLOBAL_LINES] then rule sections on stdin
+# write_conf [EXTRA_GLOBAL_LINES] then rule sections on stdin.  The
+# variables INTERVAL, PATTERNS, DOCKER_SOCKET_CONF and DATA_ROOT_CONF
+# override the test defaults (no Docker).
 write_conf() {
 	{
 		echo "[global]"
 		echo "cgroup_root = $CGROUP_ROOT"
-		echo "container_cgroups = $T/docker/* $T/system.slice/docker-*.scope"
+		echo "container_cgroups = ${PATTERNS:-$T/docker/* $T/system.slice/docker-*.scope}"
 		echo "interval = ${INTERVAL:-100ms}"
-		echo "docker_socket ="
+		echo "docker_socket = ${DOCKER_SOCKET_CONF:-}"
+		echo "docker_data_root = ${DATA_ROOT_CONF:-}"
 		echo "metrics_listen ="
 		echo "control_socket = $SOCK"
 		[ $# -gt 0 ] && printf '%s\n' "$@"
