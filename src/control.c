@@ -1,6 +1,8 @@
 /*
- * The control socket (mode 0600): a client writes one command line, the
- * daemon answers and closes.  The peer's uid comes from SO_PEERCRED.
+ * The control socket: a client writes one command line, the daemon
+ * answers and closes, or keeps the client to stream lines to it.  The
+ * peer's uid and gid come from SO_PEERCRED; what each may do is the
+ * handler's business.
  */
 #include <errno.h>
 #include <event2/buffer.h>
@@ -20,23 +22,38 @@
 #include "xmalloc.h"
 
 #define MAX_REQUEST 4096
+#define MAX_BACKLOG (1u << 20) /* bytes queued to a slow stream reader */
 
 struct control {
 	struct evconnlistener *lev;
 	char *path;
 	control_handler handler;
 	void *arg;
+	struct ctl_client *kept; /* clients held by the handler */
 };
 
-struct client {
+struct ctl_client {
 	struct control *ctl;
-	uid_t uid;
+	struct bufferevent *bev;
+	struct ucred cred;
+	control_gone_cb gone;
+	void *gone_arg;
+	struct ctl_client *next; /* kept clients */
 };
 
 static void
-client_free(struct bufferevent *bev, struct client *cl)
+client_free(struct ctl_client *cl)
 {
-	bufferevent_free(bev);
+	struct ctl_client **p;
+
+	for (p = &cl->ctl->kept; *p != NULL; p = &(*p)->next)
+		if (*p == cl) {
+			*p = cl->next;
+			break;
+		}
+	if (cl->gone)
+		cl->gone(cl, cl->gone_arg);
+	bufferevent_free(cl->bev);
 	free(cl);
 }
 
@@ -44,34 +61,102 @@ static void
 client_written(struct bufferevent *bev, void *arg)
 {
 	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		client_free(bev, arg);
-}
-
-static void
-client_read(struct bufferevent *bev, void *arg)
-{
-	struct client *cl = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
-	char *line, *reply;
-
-	if ((line = evbuffer_readln(in, NULL, EVBUFFER_EOL_CRLF)) == NULL) {
-		if (evbuffer_get_length(in) > MAX_REQUEST)
-			client_free(bev, cl);
-		return;
-	}
-	reply = cl->ctl->handler(line, cl->uid, cl->ctl->arg);
-	free(line);
-	bufferevent_disable(bev, EV_READ);
-	bufferevent_setcb(bev, NULL, client_written, NULL, cl);
-	bufferevent_write(bev, reply, strlen(reply));
-	free(reply);
+		client_free(arg);
 }
 
 static void
 client_event(struct bufferevent *bev, short what, void *arg)
 {
-	(void)what;
-	client_free(bev, arg);
+	(void)bev, (void)what;
+	client_free(arg);
+}
+
+/* After its one request a client only listens: what it sends is dropped. */
+static void
+kept_read(struct bufferevent *bev, void *arg)
+{
+	evbuffer_drain(bufferevent_get_input(bev), (size_t)-1);
+	(void)arg;
+}
+
+static void
+client_read(struct bufferevent *bev, void *arg)
+{
+	struct ctl_client *cl = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *line, *reply;
+
+	if ((line = evbuffer_readln(in, NULL, EVBUFFER_EOL_CRLF)) == NULL) {
+		if (evbuffer_get_length(in) > MAX_REQUEST)
+			client_free(cl);
+		return;
+	}
+	/* No more requests on this connection, and no timeout while kept. */
+	bufferevent_setcb(bev, kept_read, NULL, client_event, cl);
+	bufferevent_set_timeouts(bev, NULL, NULL);
+	cl->next = cl->ctl->kept;
+	cl->ctl->kept = cl;
+	reply = cl->ctl->handler(line, cl, cl->ctl->arg);
+	free(line);
+	if (reply != NULL) {
+		control_reply(cl, reply);
+		free(reply);
+	}
+}
+
+uid_t
+control_uid(const struct ctl_client *cl)
+{
+	return cl->cred.uid;
+}
+
+gid_t
+control_gid(const struct ctl_client *cl)
+{
+	return cl->cred.gid;
+}
+
+pid_t
+control_pid(const struct ctl_client *cl)
+{
+	return cl->cred.pid;
+}
+
+void
+control_reply(struct ctl_client *cl, const char *text)
+{
+	struct timeval tv = { 5, 0 };
+
+	cl->gone = NULL;
+	bufferevent_disable(cl->bev, EV_READ);
+	bufferevent_setcb(cl->bev, NULL, client_written, client_event, cl);
+	bufferevent_set_timeouts(cl->bev, NULL, &tv);
+	if (*text == '\0')
+		client_free(cl);
+	else
+		bufferevent_write(cl->bev, text, strlen(text));
+}
+
+void
+control_keep(struct ctl_client *cl, control_gone_cb gone, void *arg)
+{
+	cl->gone = gone;
+	cl->gone_arg = arg;
+}
+
+int
+control_stream(struct ctl_client *cl, const char *text)
+{
+	struct evbuffer *out = bufferevent_get_output(cl->bev);
+
+	if (evbuffer_get_length(out) > MAX_BACKLOG) {
+		log_warnx("control: dropping a stream reader (pid %d) that does not read",
+		    (int)cl->cred.pid);
+		client_free(cl);
+		return -1;
+	}
+	bufferevent_write(cl->bev, text, strlen(text));
+	return 0;
 }
 
 static void
@@ -80,7 +165,7 @@ accepted(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 {
 	struct control *ctl = arg;
 	struct bufferevent *bev;
-	struct client *cl;
+	struct ctl_client *cl;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct timeval tv = { 5, 0 };
@@ -99,7 +184,8 @@ accepted(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	cl = xcalloc(1, sizeof(*cl));
 	cl->ctl = ctl;
-	cl->uid = cred.uid;
+	cl->bev = bev;
+	cl->cred = cred;
 	bufferevent_setcb(bev, client_read, NULL, client_event, cl);
 	bufferevent_set_timeouts(bev, &tv, &tv);
 	bufferevent_enable(bev, EV_READ);
@@ -169,6 +255,8 @@ control_free(struct control *ctl)
 {
 	if (ctl == NULL)
 		return;
+	while (ctl->kept != NULL)
+		client_free(ctl->kept);
 	evconnlistener_free(ctl->lev);
 	unlink(ctl->path);
 	free(ctl->path);

@@ -286,7 +286,7 @@ stop_discovery(void)
 	d.disc = NULL;
 }
 
-static char *control_cb(const char *, uid_t, void *);
+static char *control_cb(const char *, struct ctl_client *, void *);
 
 static int
 start_control(char *err, size_t errlen)
@@ -386,7 +386,7 @@ error_reply(const char *msg)
 
 /* Answers one control request. */
 static char *
-control_cb(const char *line, uid_t uid, void *arg)
+control_cb(const char *line, struct ctl_client *cl, void *arg)
 {
 	struct json_object *o;
 	char *errs;
@@ -407,7 +407,7 @@ control_cb(const char *line, uid_t uid, void *arg)
 		return json_reply(o);
 	}
 	if (strcmp(line, "reload") == 0) {
-		if (uid != 0)
+		if (control_uid(cl) != 0)
 			return error_reply("reload: permission denied (root only)");
 		if ((errs = reload()) != NULL) {
 			o = json_object_new_object();

@@ -1,0 +1,138 @@
+/*
+ * Events: the one place a spike, an action or a finding is told.  The
+ * message line goes to the log; then every subscribed sink gets the same
+ * struct.  Sinks must not block: they queue and return.
+ */
+#include <json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "events.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define MAX_SINKS 8
+
+static struct {
+	gevent_sink fn;
+	void *arg;
+} sinks[MAX_SINKS];
+static size_t nsinks;
+
+static const char *const kind_names[GEV_COUNT] = {
+	[GEV_SPIKE] = "spike",
+	[GEV_FREEZE] = "freeze",
+	[GEV_KILL] = "kill",
+	[GEV_THAW] = "thaw",
+	[GEV_LIMIT] = "limit",
+	[GEV_RELOAD] = "reload",
+	[GEV_POSTURE] = "posture",
+};
+
+/* Generated once (systemd-id128 new); never change one: catalogs key on them. */
+static const char *const message_ids[GEV_COUNT] = {
+	[GEV_SPIKE] = "d9008f0f4718400c96e86efa21185b44",
+	[GEV_FREEZE] = "f06fde3f09084641abb5092d40da1c9d",
+	[GEV_KILL] = "c7b2a0003dea4c93adfab0109279ec5d",
+	[GEV_THAW] = "8c167dd03ddc4050b4e4fe399a7f1e19",
+	[GEV_LIMIT] = "307fa499c210432683a0be49f34e6d0d",
+	[GEV_RELOAD] = "885ead77d28b42b2ba37560e7ac4ba9e",
+	[GEV_POSTURE] = "78310b690a66466b97a4ed2b5d46be38",
+};
+
+void
+events_subscribe(gevent_sink fn, void *arg)
+{
+	if (nsinks == MAX_SINKS)
+		fatalx("events: too many sinks");
+	sinks[nsinks].fn = fn;
+	sinks[nsinks].arg = arg;
+	nsinks++;
+}
+
+void
+events_unsubscribe(gevent_sink fn, void *arg)
+{
+	for (size_t i = 0; i < nsinks; i++)
+		if (sinks[i].fn == fn && sinks[i].arg == arg) {
+			memmove(&sinks[i], &sinks[i + 1], (nsinks - i - 1) * sizeof(sinks[0]));
+			nsinks--;
+			return;
+		}
+}
+
+const char *
+events_kind_name(enum gev_kind k)
+{
+	return k < GEV_COUNT ? kind_names[k] : "unknown";
+}
+
+const char *
+events_message_id(enum gev_kind k)
+{
+	return k < GEV_COUNT ? message_ids[k] : NULL;
+}
+
+void
+events_emit(struct gevent *e)
+{
+	if (e->time_ms == 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		e->time_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	}
+	if (e->message != NULL) {
+		if (e->kind == GEV_SPIKE || e->kind == GEV_FREEZE || e->kind == GEV_KILL ||
+		    (e->kind == GEV_POSTURE && e->severity && strcmp(e->severity, "high") == 0))
+			log_warnx("%s", e->message);
+		else
+			log_info("%s", e->message);
+	}
+	for (size_t i = 0; i < nsinks; i++)
+		sinks[i].fn(e, sinks[i].arg);
+}
+
+static void
+add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+}
+
+static void
+add_count(struct json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, v == UINT64_MAX ? NULL : json_object_new_uint64(v));
+}
+
+struct json_object *
+events_json(const struct gevent *e)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_str(o, "kind", events_kind_name(e->kind));
+	json_object_object_add(o, "time_ms", json_object_new_uint64(e->time_ms));
+	add_str(o, "id", e->id);
+	add_str(o, "name", e->name);
+	add_str(o, "image", e->image);
+	add_str(o, "rule", e->rule);
+	add_str(o, "cgroup", e->cgroup);
+	if (e->id != NULL) {
+		add_count(o, "pids_current", e->pids_current);
+		add_count(o, "pids_max", e->pids_max);
+		add_count(o, "fork_failures", e->fork_failures);
+	}
+	add_str(o, "action", e->action);
+	json_object_object_add(o, "dry_run", json_object_new_boolean(e->dry_run));
+	json_object_object_add(o, "looping", json_object_new_boolean(e->looping));
+	add_str(o, "reason", e->reason);
+	add_str(o, "history", e->history);
+	add_str(o, "top", e->top);
+	if (e->kind == GEV_POSTURE) {
+		add_str(o, "check", e->check);
+		add_str(o, "severity", e->severity);
+	}
+	add_str(o, "message", e->message);
+	return o;
+}
