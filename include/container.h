@@ -87,6 +87,7 @@ struct container {
 	uint8_t confirm;        /* a freeze waits for the kernel's word */
 	uint8_t handoff;        /* Docker's pause is to take the freeze over */
 	uint8_t hot;            /* in the fast-sampling set */
+	uint8_t seeded;         /* the guard has looked at its pids directory's age */
 	uint64_t born_ms;       /* found (monotonic) */
 	uint64_t hot_until_ms;  /* sampled fast until (monotonic) */
 	uint64_t quiet_until_ms; /* no new spike report before (monotonic) */

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,7 +67,6 @@ struct guard {
 		uint64_t at;
 	} kills[NKILLS];
 	unsigned nkills;
-	char *own[2]; /* /proc/self/cgroup and /proc/1/cgroup */
 	uint64_t counts[GUARD_COUNT];
 };
 
@@ -79,21 +79,6 @@ wall_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static char *
-slurp(const char *path)
-{
-	char buf[8192];
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (f == NULL)
-		return xstrdup("");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
 static int
 monitor(const struct guard *g)
 {
@@ -103,11 +88,34 @@ monitor(const struct guard *g)
 /*
  * Never act on a cgroup that holds the daemon or the host's init: a
  * pattern that matched too much must not turn the guard on the host.
+ * Read at each decision, not cached: the daemon may have been moved.
  * The lines of /proc/PID/cgroup end in the path; the container's
  * directory is the same path below each mount.
  */
 static int
-safe_target(const struct guard *g, const struct container *c)
+holds(const char *procfile, const char *rel, size_t len)
+{
+	char buf[4096];
+	FILE *f = fopen(procfile, "re");
+	int found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(buf, sizeof(buf), f) != NULL) {
+		char *path = strchr(buf, ':');
+
+		if (path == NULL || (path = strchr(path + 1, ':')) == NULL)
+			continue;
+		path++;
+		path[strcspn(path, "\n")] = '\0';
+		found = strncmp(path, rel, len) == 0 && (path[len] == '\0' || path[len] == '/');
+	}
+	fclose(f);
+	return found;
+}
+
+static int
+safe_target(const struct container *c)
 {
 	char rel[4096];
 	size_t len;
@@ -115,24 +123,7 @@ safe_target(const struct guard *g, const struct container *c)
 	if (c->rel == NULL || *c->rel == '\0')
 		return 0;
 	len = (size_t)snprintf(rel, sizeof(rel), "/%s", c->rel);
-	for (int i = 0; i < 2; i++)
-		for (const char *p = g->own[i]; p && *p;) {
-			const char *colon = strchr(p, ':'), *nl = strchr(p, '\n');
-
-			if (colon == NULL)
-				break;
-			colon = strchr(colon + 1, ':');
-			if (colon == NULL)
-				break;
-			colon++;
-			size_t plen = (nl ? (size_t)(nl - colon) : strlen(colon));
-
-			if (plen >= len && strncmp(colon, rel, len) == 0 &&
-			    (plen == len || colon[len] == '/'))
-				return 0;
-			p = nl ? nl + 1 : NULL;
-		}
-	return 1;
+	return !holds("/proc/self/cgroup", rel, len) && !holds("/proc/1/cgroup", rel, len);
 }
 
 static void fast_cb(evutil_socket_t, short, void *);
@@ -173,8 +164,6 @@ guard_new(struct event_base *base, struct ctable *t, const struct config *cf, in
 	g->cf = cf;
 	g->dry_run = dry_run;
 	g->fast = event_new(base, -1, EV_PERSIST, fast_cb, g);
-	g->own[0] = slurp("/proc/self/cgroup");
-	g->own[1] = slurp("/proc/1/cgroup");
 	return g;
 }
 
@@ -187,8 +176,6 @@ guard_free(struct guard *g)
 		g->hot[i]->hot = 0;
 	event_free(g->fast);
 	free(g->hot);
-	free(g->own[0]);
-	free(g->own[1]);
 	free(g);
 }
 
@@ -466,7 +453,7 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 	history(c, hist, sizeof(hist));
 	a = policy_action(c->rule, monitor(g), budget_left(g, now), looping, &w);
 	err[0] = '\0';
-	if ((a == ACTION_FREEZE || a == ACTION_KILL) && !safe_target(g, c)) {
+	if ((a == ACTION_FREEZE || a == ACTION_KILL) && !safe_target(c)) {
 		a = ACTION_ALERT;
 		snprintf(err, sizeof(err), " (its cgroup holds cgwardend or init: never acted on)");
 	}
@@ -616,6 +603,35 @@ guard_refresh(struct guard *g, struct container *c)
 		c->state = CS_FROZEN; /* paused by someone else: not ours to kill */
 }
 
+/*
+ * A cgroup made moments ago started from zero processes and zero refused
+ * forks: that is its ring's first sample (called when its pids directory
+ * is first seen), so a bomb that filled it before the
+ * first sample (a shell bomb stalls within 50 ms) is still a spike.  Only
+ * for a directory younger than the spike window (its ctime): a daemon
+ * restarted among old containers must not take their history for one.
+ */
+static void
+seed(struct container *c, uint64_t now)
+{
+	char path[4096];
+	struct timespec ts;
+	struct stat st;
+	uint64_t age;
+	const struct cg *g = c->src[CF_PIDS_CUR];
+
+	if (g == NULL || stat(container_cg_path(g, path, sizeof(path)), &st) < 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	age = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) -
+	    ((uint64_t)st.st_ctim.tv_sec * 1000 + (uint64_t)st.st_ctim.tv_nsec / 1000000);
+	if (age >= SPIKE_WINDOW_MS)
+		return;
+	/* Samples before its pids directory was seen hold nothing to compare. */
+	c->ring[0] = (struct sample){ (uint32_t)(now - age), 0, 0 };
+	c->nsamples = 1;
+}
+
 /* A container directory appeared: rebuild what the guard knew of it. */
 void
 guard_found(struct guard *g, struct container *c, uint64_t now)
@@ -627,6 +643,10 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 		c->born_ms = now;
 		c->hot_until_ms = now + YOUNG_MS;
 		make_hot(g, c);
+	}
+	if (!c->seeded && c->src[CF_PIDS_CUR] != NULL) {
+		c->seeded = 1;
+		seed(c, now);
 	}
 	if (c->state != CS_RUNNING || act_frozen(c) == FS_THAWED)
 		return;
@@ -697,7 +717,7 @@ guard_kill(struct guard *g, struct container *c, const char *by, char *err, size
 	struct gevent e;
 	int rc;
 
-	if (!safe_target(g, c)) {
+	if (!safe_target(c)) {
 		if (err)
 			snprintf(err, errlen, "its cgroup holds cgwardend or init: not killed");
 		return -1;

@@ -175,6 +175,11 @@ kill_tree() {
 	fi
 	[ -n "$V2" ] && [ -d "$V2/$T" ] && find "$V2/$T" -name cgroup.freeze -exec sh -c 'echo 0 > "$1"' _ {} \; 2>/dev/null
 	[ -n "$FRZ_H" ] && [ -f "$FRZ_H/$T/freezer.state" ] && find "$FRZ_H/$T" -name freezer.state -exec sh -c 'echo THAWED > "$1"' _ {} \; 2>/dev/null
+	# Until every task is gone (the daemon too may be inside, in a test).
+	_n=150
+	while [ $_n -gt 0 ] && [ -n "$(find "$PIDS_H/$T" -name cgroup.procs -exec cat {} + 2>/dev/null | grep -vx "${DAEMON:-x}")" ]; do
+		sleep 0.02; _n=$((_n - 1))
+	done
 	return 0
 }
 

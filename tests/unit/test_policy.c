@@ -139,6 +139,48 @@ test_hot(void)
 	CHECK(policy_hot(ring, 0, 100) == 0);
 }
 
+static void
+test_action(void)
+{
+	struct rule r;
+	enum why w;
+
+	memset(&r, 0, sizeof(r));
+	r.action = ACTION_FREEZE;
+	CHECK(policy_action(&r, 0, 1, 0, &w) == ACTION_FREEZE && w == WHY_RULE);
+	/* monitor: the decision stands, marked as not done */
+	CHECK(policy_action(&r, 1, 1, 0, &w) == ACTION_FREEZE && w == WHY_MONITOR);
+	/* budget spent: alert only */
+	CHECK(policy_action(&r, 0, 0, 0, &w) == ACTION_ALERT && w == WHY_BUDGET);
+	r.action = ACTION_KILL;
+	CHECK(policy_action(&r, 0, 1, 0, &w) == ACTION_KILL && w == WHY_RULE);
+	/* killed before and spiking again: frozen, not killed again */
+	CHECK(policy_action(&r, 0, 1, 1, &w) == ACTION_FREEZE && w == WHY_LOOPING);
+	CHECK(policy_action(&r, 0, 0, 1, &w) == ACTION_ALERT && w == WHY_BUDGET);
+	CHECK(policy_action(&r, 1, 1, 1, &w) == ACTION_FREEZE && w == WHY_MONITOR);
+	/* alert and none are never escalated, whatever the budget */
+	r.action = ACTION_ALERT;
+	CHECK(policy_action(&r, 0, 0, 1, &w) == ACTION_ALERT && w == WHY_RULE);
+	r.action = ACTION_NONE;
+	CHECK(policy_action(&r, 0, 1, 0, &w) == ACTION_NONE);
+}
+
+static void
+test_kill_due(void)
+{
+	struct rule r;
+
+	memset(&r, 0, sizeof(r));
+	r.kill_after_ms = 1000;
+	CHECK(policy_kill_due(&r, 1, 5000, 5999) == 0);
+	CHECK(policy_kill_due(&r, 1, 5000, 6000) == 1);
+	CHECK(policy_kill_due(&r, 0, 5000, 9000) == 0); /* not frozen by cgwarden */
+	CHECK(policy_kill_due(&r, 1, 0, 9000) == 0);    /* unknown freeze time */
+	CHECK(policy_kill_due(&r, 1, 9000, 5000) == 0); /* clock went back */
+	r.kill_after_ms = 0;
+	CHECK(policy_kill_due(&r, 1, 5000, 99999) == 0); /* never */
+}
+
 int
 main(void)
 {
@@ -146,5 +188,7 @@ main(void)
 	test_ceiling();
 	test_spike();
 	test_hot();
+	test_action();
+	test_kill_due();
 	return unit_done("test_policy");
 }

@@ -1,0 +1,88 @@
+# action = kill: every process of the bombing container dies (cgroup.kill
+# where a v2 tree holds it; on pure v1, and on a hybrid host told to
+# ignore its unified tree, freeze + SIGKILL each task + thaw).  A thread
+# bomb is caught the same way.  kill_after escalates a freeze; cgwardenctl
+# kill kills on demand (root only).
+. "$(dirname "$0")/lib.sh"
+
+K1=$(cid 2101) TB=$(cid 2102) KA=$(cid 2103) CK=$(cid 2104) K2=$(cid 2105)
+for c in $K1 $TB $KA $CK $K2; do mkct "$c"; done
+for c in $K1 $TB $KA $CK $K2; do echo 40 > "$PIDS_H/$(ct_path "$c")/pids.max"; done
+
+procs() { rd "$PIDS_H/$(ct_path "$1")/cgroup.procs" | wc -l; }
+empty() { [ "$(procs "$1")" -eq 0 ]; }
+
+run_kill_case() { # run_kill_case CONTAINER UNIFIED_TREE WANT_HOW
+	KB=$1; shift
+	write_conf "unified_tree = $1" <<EOF2
+[defaults]
+pids_max = 4096
+spike_fork_failures = 20
+action = kill
+EOF2
+	start_daemon || return 1
+	wait_for 5 listed "$KB"
+	runin "$(ct_path "$KB")" "$HELPERS/forkbomb" 20
+	wait_for 5 empty "$KB"
+	check "[$1] the fork bomb is dead: no process left" empty "$KB"
+	check "[$1] killed through $2" grep -q "killed every process of container $(short $KB) ($2)" "$LOG"
+	sleep 0.3
+	check "[$1] and it stays dead" empty "$KB"
+	stop_daemon
+}
+if [ -n "$V2" ]; then run_kill_case "$K1" use cgroup.kill; fi
+if [ -n "$V1" ] && [ "$PIDS_H" != "$V2" ]; then
+	: > "$LOG"
+	run_kill_case "$K2" ignore "freeze, SIGKILL each task, thaw"
+fi
+
+write_conf <<EOF2
+[defaults]
+pids_max = 4096
+spike_fork_failures = 20
+action = kill
+
+[image "never-matches"]
+pids_max = 10
+EOF2
+start_daemon || exit 1
+wait_for 5 listed "$TB"
+runin "$(ct_path "$TB")" "$HELPERS/threadbomb" 20
+wait_for 5 empty "$TB"
+check "the thread bomb is dead" empty "$TB"
+check "its spike was logged with the bomb's name" grep -q "spike in container $(short $TB).*top: threadbomb" "$LOG"
+
+# cgwardenctl kill: root only, then on demand.
+runin "$(ct_path "$CK")" sleep 1000
+runin "$(ct_path "$CK")" sleep 1000
+if command -v setpriv >/dev/null; then
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$CGWARDENCTL" -s "$SOCK" kill "$CK" 2>&1); rc=$?
+	# The socket is 0600: a non-root peer cannot even connect (exit 2).
+	case $rc in 1|2) ok "a non-root peer cannot kill (exit $rc)" ;; *) bad "non-root kill: rc $rc: $out" ;; esac
+	check "its processes still run" [ "$(procs "$CK")" -ge 2 ]
+fi
+check "cgwardenctl kill answers" ctl kill "$(short $CK)"
+wait_for 3 empty "$CK"
+check "cgwardenctl kill killed every process" empty "$CK"
+eq "status: killed" "$(status_field "$CK" state)" killed
+stop_daemon
+
+# kill_after: frozen first, killed when still frozen 1 s later.
+: > "$LOG"
+write_conf <<EOF2
+[defaults]
+pids_max = 4096
+spike_fork_failures = 20
+action = freeze
+kill_after = 1s
+EOF2
+start_daemon || exit 1
+wait_for 5 listed "$KA"
+runin "$(ct_path "$KA")" "$HELPERS/forkbomb" 20
+wait_for 5 frozen_kernel "$KA"
+check "kill_after: frozen first" frozen_kernel "$KA"
+wait_for 5 empty "$KA"
+check "kill_after: killed when still frozen after 1 s" empty "$KA"
+check "kill_after: the log says why" grep -q "killed every process of container $(short $KA).*still frozen after kill_after" "$LOG"
+check "the daemon is alive" kill -0 "$DAEMON"
+finish
