@@ -55,6 +55,8 @@ struct sample {
 #define RING 16
 #define ID_LEN 64
 
+struct audit_list;
+
 struct container {
 	char id[ID_LEN + 1];
 	char *name;  /* NULL until known */
@@ -79,6 +81,7 @@ struct container {
 	int dbus_refused;  /* systemd refused one: cgroupfs from now on */
 	struct sample ring[RING];
 	unsigned nsamples;
+	struct audit_list *posture; /* findings of the last inspect, NULL: none yet */
 };
 
 struct ctable {
