@@ -10,7 +10,6 @@
 
 #include "container.h"
 
-struct event_base;
 struct httpc;
 struct ctl_client;
 struct json_object;

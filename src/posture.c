@@ -9,9 +9,7 @@
  * Read-only: nothing is changed, only GETs are made.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <json.h>
@@ -554,6 +552,8 @@ run_finish(struct run *r)
 			struct json_object *o = r->items[i].inspect, *cfg, *v;
 			const char *name = NULL, *image = NULL;
 
+			if (o == NULL)
+				continue;
 			if (json_object_object_get_ex(o, "Name", &v))
 				name = json_object_get_string(v);
 			if (name && *name == '/')
@@ -609,7 +609,7 @@ pump(struct run *r)
 {
 	char url[160];
 
-	while (r->listed && r->next < r->nitems && r->inflight < NSLOTS) {
+	while (r->listed && r->next < r->nitems && r->inflight < NINSPECT) {
 		size_t i = r->next++;
 
 		snprintf(url, sizeof(url), "http://docker/containers/%s/json", r->items[i].id);
