@@ -19,6 +19,7 @@ enum rule_key {
 	RK_SPIKE_FORK_FAILURES,
 	RK_ACTION,
 	RK_KILL_AFTER,
+	RK_ON_DOCKER_SOCKET,
 	RK_COUNT
 };
 
@@ -34,6 +35,8 @@ struct rule {
 	uint64_t spike_fork_failures;
 	enum action action;
 	uint64_t kill_after_ms;
+	enum action on_docker_socket; /* a container mounts the Docker socket:
+	                               * alert, freeze or kill */
 };
 
 struct config {

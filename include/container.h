@@ -55,6 +55,8 @@ struct sample {
 #define RING 16
 #define ID_LEN 64
 
+struct audit_list;
+
 struct container {
 	char id[ID_LEN + 1];
 	char *name;  /* NULL until known */
@@ -94,6 +96,7 @@ struct container {
 	uint64_t acted_ms;      /* when the last freeze or kill was decided (monotonic) */
 	uint64_t frozen_at;     /* when cgwarden froze it (wall clock ms) */
 	uint64_t spikes;        /* spikes seen */
+	struct audit_list *posture; /* findings of the last inspect, NULL: none yet */
 };
 
 struct ctable {

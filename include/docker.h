@@ -8,6 +8,7 @@
 
 struct event_base;
 struct httpc;
+struct json_object;
 struct docker;
 
 /* What inspect (or the on-disk config) says of a container. */
@@ -23,6 +24,8 @@ struct docker_meta {
 typedef void (*docker_meta_cb)(struct container *, void *arg);
 /* A Docker event that asks for a decision now (start, update). */
 typedef void (*docker_event_cb)(struct container *, const char *action, void *arg);
+/* A GET /containers/{id}/json reply, parsed (borrowed for the call). */
+typedef void (*docker_inspect_cb)(struct container *, struct json_object *, void *arg);
 
 /* A POST finished: ok, or not with Docker's reason. */
 typedef void (*docker_done_cb)(int ok, const char *err, void *arg);
@@ -30,6 +33,7 @@ typedef void (*docker_done_cb)(int ok, const char *err, void *arg);
 struct docker *docker_new(struct event_base *, struct httpc *, const char *socket,
     const char *data_root, struct ctable *, docker_meta_cb, docker_event_cb, void *arg);
 void docker_free(struct docker *);
+void docker_on_inspect(struct docker *, docker_inspect_cb, void *arg);
 void docker_lookup(struct docker *, struct container *);
 int docker_post(struct docker *, const char *id, const char *verb, docker_done_cb,
     void *arg);

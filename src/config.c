@@ -19,7 +19,7 @@
 
 static const char *const rule_keys[RK_COUNT] = {
 	"pids_max", "memory_max", "cpus", "spike_rate", "spike_fork_failures",
-	"action", "kill_after",
+	"action", "kill_after", "on_docker_socket",
 };
 
 static const char *const global_keys[] = {
@@ -282,6 +282,7 @@ rule_defaults(struct rule *r)
 	r->spike_fork_failures = 20;
 	r->action = ACTION_FREEZE;
 	r->kill_after_ms = 0;
+	r->on_docker_socket = ACTION_ALERT;
 }
 
 static void
@@ -350,6 +351,19 @@ rule_set(struct parse *p, struct rule *r, const char *key, const char *val)
 			r->kill_after_ms = 0;
 		else if (config_parse_duration(val, &r->kill_after_ms)) {
 			perr(p, p->line, "kill_after: '%s' is not a duration (ms, s, m) or 0", val);
+			return;
+		}
+		break;
+	case RK_ON_DOCKER_SOCKET:
+		if (strcmp(val, "alert") == 0)
+			r->on_docker_socket = ACTION_ALERT;
+		else if (strcmp(val, "freeze") == 0)
+			r->on_docker_socket = ACTION_FREEZE;
+		else if (strcmp(val, "kill") == 0)
+			r->on_docker_socket = ACTION_KILL;
+		else {
+			perr(p, p->line, "on_docker_socket: '%s' is not one of alert, freeze, kill",
+			    val);
 			return;
 		}
 		break;
@@ -681,6 +695,8 @@ rule_inherit(struct rule *r, const struct rule *d)
 		r->spike_fork_failures = d->spike_fork_failures;
 	if (!(r->set & (1u << RK_ACTION))) r->action = d->action;
 	if (!(r->set & (1u << RK_KILL_AFTER))) r->kill_after_ms = d->kill_after_ms;
+	if (!(r->set & (1u << RK_ON_DOCKER_SOCKET)))
+		r->on_docker_socket = d->on_docker_socket;
 }
 
 /* Loads path; on any error returns NULL with every error in errs. */
@@ -788,6 +804,7 @@ rule_print(const struct rule *r, FILE *f)
 	fprintf(f, "action = %s\n", config_action_name(r->action));
 	config_fmt_duration(r->kill_after_ms, b, sizeof(b));
 	fprintf(f, "kill_after = %s\n", b);
+	fprintf(f, "on_docker_socket = %s\n", config_action_name(r->on_docker_socket));
 }
 
 /* Prints the effective configuration, every key, image rules resolved. */

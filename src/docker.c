@@ -37,6 +37,8 @@ struct docker {
 	docker_meta_cb meta_cb;
 	docker_event_cb event_cb;
 	void *arg;
+	docker_inspect_cb inspect_cb;
+	void *inspect_arg;
 	int up;          /* the events stream is connected */
 	int ever_up;
 	int lost_logged;
@@ -112,24 +114,16 @@ parse_json(const char *json, size_t len, char *err, size_t errlen)
 	return o;
 }
 
-/*
- * Reads what matters of a container's inspect JSON (or of Docker's
- * config.v2.json, which has the same Name and Config.Image).  Wrong
- * types count as absent; 0, or -1 with err set.
- */
-int
-docker_parse_inspect(const char *json, size_t len, struct docker_meta *m,
-    char *err, size_t errlen)
+/* What matters of a parsed inspect (or config.v2.json): 0, or -1 with err set. */
+static int
+meta_from_json(struct json_object *o, struct docker_meta *m, char *err, size_t errlen)
 {
-	struct json_object *o, *cfg, *hc;
+	struct json_object *cfg, *hc;
 	const char *name, *image;
 
 	memset(m, 0, sizeof(*m));
-	if ((o = parse_json(json, len, err, errlen)) == NULL)
-		return -1;
 	if (!json_object_is_type(o, json_type_object)) {
 		snprintf(err, errlen, "not a JSON object");
-		json_object_put(o);
 		return -1;
 	}
 	name = jstr(o, "Name");
@@ -137,7 +131,6 @@ docker_parse_inspect(const char *json, size_t len, struct docker_meta *m,
 	image = cfg ? jstr(cfg, "Image") : NULL;
 	if (name == NULL || image == NULL || *image == '\0') {
 		snprintf(err, errlen, "no Name or Config.Image");
-		json_object_put(o);
 		return -1;
 	}
 	snprintf(m->name, sizeof(m->name), "%s", name[0] == '/' ? name + 1 : name);
@@ -147,8 +140,27 @@ docker_parse_inspect(const char *json, size_t len, struct docker_meta *m,
 		m->memory = jint(hc, "Memory");
 		m->nano_cpus = jint(hc, "NanoCpus");
 	}
-	json_object_put(o);
 	return 0;
+}
+
+/*
+ * Reads what matters of a container's inspect JSON (or of Docker's
+ * config.v2.json, which has the same Name and Config.Image).  Wrong
+ * types count as absent; 0, or -1 with err set.
+ */
+int
+docker_parse_inspect(const char *json, size_t len, struct docker_meta *m,
+    char *err, size_t errlen)
+{
+	struct json_object *o;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if ((o = parse_json(json, len, err, errlen)) == NULL)
+		return -1;
+	rc = meta_from_json(o, m, err, errlen);
+	json_object_put(o);
+	return rc;
 }
 
 /*
@@ -230,6 +242,7 @@ inspect_done(int status, const char *body, size_t len, const char *err, void *ar
 	struct lookup *l = arg;
 	struct docker *d = l->d;
 	struct container *c = container_find(d->t, l->id);
+	struct json_object *o = NULL;
 	struct docker_meta m;
 	char perr[128];
 
@@ -237,8 +250,12 @@ inspect_done(int status, const char *body, size_t len, const char *err, void *ar
 		free(l);
 		return; /* gone meanwhile */
 	}
-	if (status == 200 && docker_parse_inspect(body, len, &m, perr, sizeof(perr)) == 0) {
+	if (status == 200 && (o = parse_json(body, len, perr, sizeof(perr))) != NULL &&
+	    meta_from_json(o, &m, perr, sizeof(perr)) == 0) {
 		apply_meta(d, c, &m, META_API);
+		/* The same reply, parsed once, for whoever checks more of it. */
+		if (d->inspect_cb)
+			d->inspect_cb(c, o, d->inspect_arg);
 	} else if (status == 404) {
 		c->meta = META_UNKNOWN;
 		log_debug("container %.12s: Docker does not know it", c->id);
@@ -254,6 +271,7 @@ inspect_done(int status, const char *body, size_t len, const char *err, void *ar
 			log_warnx("container %.12s: Docker inspect failed: %s", c->id, err);
 		lookup_disk(d, c);
 	}
+	json_object_put(o);
 	free(l);
 }
 
@@ -272,7 +290,10 @@ docker_lookup(struct docker *d, struct container *c)
 		if (strcmp(d->pending[i].id, c->id) == 0) {
 			d->pending[i].id[0] = '\0';
 			apply_meta(d, c, &d->pending[i].m, META_API);
-			return;
+			/* The create event names it; the rest of it is only in an inspect. */
+			if (d->inspect_cb == NULL || !d->up)
+				return;
+			break;
 		}
 	if (!d->up) {
 		if (c->meta == META_NONE)
@@ -502,6 +523,16 @@ docker_new(struct event_base *base, struct httpc *h, const char *sock,
 	d->retry = evtimer_new(base, try_connect, d);
 	try_connect(-1, 0, d);
 	return d;
+}
+
+/* cb gets every inspect reply that was taken, after the meta callback. */
+void
+docker_on_inspect(struct docker *d, docker_inspect_cb cb, void *arg)
+{
+	if (d == NULL)
+		return;
+	d->inspect_cb = cb;
+	d->inspect_arg = arg;
 }
 
 void

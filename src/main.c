@@ -31,6 +31,7 @@
 #include "httpc.h"
 #include "kwatch.h"
 #include "log.h"
+#include "posture.h"
 #include "report.h"
 #include "sample.h"
 #include "sysd.h"
@@ -55,6 +56,7 @@ static struct {
 	struct sysd *sysd;
 	struct kwatch *kwatch;
 	struct guard *guard;
+	struct posture *posture;
 	struct event_base *base;
 	struct event *ev_inotify, *ev_tick, *ev_watchdog;
 	struct event *ev_sig[3];
@@ -196,6 +198,14 @@ on_docker_event(struct container *c, const char *action, void *arg)
 		guard_refresh(d.guard, c);
 }
 
+/* Docker described a container (it started): check its security posture. */
+static void
+on_inspect(struct container *c, struct json_object *inspect, void *arg)
+{
+	(void)arg;
+	posture_inspected(c, inspect, d.cf->docker_socket);
+}
+
 static void
 start_docker(void)
 {
@@ -204,6 +214,7 @@ start_docker(void)
 		    d.cf->docker_data_root, &d.t, on_meta, on_docker_event, NULL);
 	if (d.guard != NULL)
 		guard_set_docker(d.guard, d.docker);
+	docker_on_inspect(d.docker, on_inspect, NULL);
 }
 
 static void
@@ -559,6 +570,8 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
 		return json_reply(o);
 	}
+	if (strcmp(line, "audit") == 0)
+		return posture_audit(d.posture, cl, d.cf->docker_socket);
 	return error_reply("unknown command");
 }
 
@@ -635,6 +648,7 @@ start_loop(void)
 	d.kwatch = kwatch_new(d.base, on_kernel_event, NULL);
 	d.guard = guard_new(d.base, &d.t, d.cf, d.o.dry_run);
 	enforce_init(&d.t, d.sysd);
+	d.posture = posture_new(d.httpc, &d.t);
 	start_docker();
 	start_discovery();
 	if (start_control(err, sizeof(err)) < 0)
@@ -653,6 +667,7 @@ static void
 shutdown_all(void)
 {
 	control_free(d.ctl);
+	posture_free(d.posture);
 	stop_docker();
 	httpc_free(d.httpc);
 	sysd_free(d.sysd);

@@ -21,7 +21,8 @@ usage(void)
 	    "       cgwardenctl [-s SOCKET] thaw ID|NAME\n"
 	    "       cgwardenctl [-s SOCKET] kill ID|NAME\n"
 	    "       cgwardenctl [-s SOCKET] reload\n"
-	    "       cgwardenctl [-s SOCKET] stats\n");
+	    "       cgwardenctl [-s SOCKET] stats\n"
+	    "       cgwardenctl [-s SOCKET] audit [--json]\n");
 	exit(2);
 }
 
@@ -139,6 +140,120 @@ print_status(struct json_object *arr)
 	}
 }
 
+#define WIDTH 100
+
+/* Prints text wrapped at WIDTH columns, every line indented. */
+static void
+wrap(int indent, const char *lead, const char *text)
+{
+	int col = indent, first = 1;
+
+	printf("%*s%s", indent, "", lead);
+	col += (int)strlen(lead);
+	while (*text) {
+		int n = (int)strcspn(text, " ");
+
+		if (!first && col + 1 + n > WIDTH) {
+			printf("\n%*s", indent + 2, "");
+			col = indent + 2;
+		} else if (!first) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", n, text);
+		col += n;
+		first = 0;
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	putchar('\n');
+}
+
+/* The findings grouped by severity, worst first, each with its fix. */
+static void
+print_audit(struct json_object *arr)
+{
+	static const char *const sevs[] = { "high", "medium", "low", "info" };
+	size_t n = json_object_array_length(arr), count[4] = { 0 }, ctrs = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *f = json_object_array_get_idx(arr, i);
+		const char *id = str(f, "container", NULL);
+		int seen = 0;
+
+		for (int s = 0; s < 4; s++)
+			if (strcmp(str(f, "severity", ""), sevs[s]) == 0)
+				count[s]++;
+		for (size_t j = 0; id && j < i && !seen; j++)
+			seen = strcmp(str(json_object_array_get_idx(arr, j), "container", ""), id) == 0;
+		if (id && !seen)
+			ctrs++;
+	}
+	printf("cgwarden audit: %zu high, %zu medium, %zu low, %zu info "
+	    "(the host and %zu containers with findings)\n", count[0], count[1], count[2],
+	    count[3], ctrs);
+	for (int s = 0; s < 4; s++) {
+		char head[400];
+
+		if (count[s] == 0)
+			continue;
+		printf("\n%c%s\n", sevs[s][0] - 'a' + 'A', sevs[s] + 1);
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *f = json_object_array_get_idx(arr, i);
+			const char *id = str(f, "container", NULL), *cis = str(f, "cis", NULL);
+
+			if (strcmp(str(f, "severity", ""), sevs[s]) != 0)
+				continue;
+			if (id)
+				snprintf(head, sizeof(head), "%s%s%s: container %s (%.12s), image %s",
+				    str(f, "check", "?"), cis ? ", CIS " : "", cis ? cis : "",
+				    str(f, "name", "-"), id, str(f, "image", "-"));
+			else
+				snprintf(head, sizeof(head), "%s%s%s: the host", str(f, "check", "?"),
+				    cis ? ", CIS " : "", cis ? cis : "");
+			wrap(2, "", head);
+			wrap(4, "", str(f, "evidence", ""));
+			wrap(4, "fix: ", str(f, "fix", ""));
+		}
+	}
+	if (count[0])
+		printf("\n%zu high: fix these first (exit status 1)\n", count[0]);
+}
+
+/* audit: exit 0 nothing high, 1 something high, 2 no answer. */
+static int
+audit(const char *sock, int json)
+{
+	char *reply = request(sock, "audit");
+	struct json_object *o = json_tokener_parse(reply), *e;
+	int high = 0;
+
+	if (o == NULL) {
+		fprintf(stderr, "cgwardenctl: cannot parse the daemon's reply\n");
+		exit(2);
+	}
+	if (json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, "error", &e)) {
+		fprintf(stderr, "cgwardenctl: audit: %s\n", json_object_get_string(e));
+		exit(2);
+	}
+	if (!json_object_is_type(o, json_type_array)) {
+		fprintf(stderr, "cgwardenctl: audit: the daemon's reply is not a list\n");
+		exit(2);
+	}
+	for (size_t i = 0; i < json_object_array_length(o); i++)
+		if (strcmp(str(json_object_array_get_idx(o, i), "severity", ""), "high") == 0)
+			high = 1;
+	if (json)
+		fputs(reply, stdout);
+	else
+		print_audit(o);
+	json_object_put(o);
+	free(reply);
+	return high;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -183,6 +298,8 @@ main(int argc, char **argv)
 		else
 			usage();
 	}
+	if (strcmp(argv[0], "audit") == 0)
+		return audit(sock, json);
 	if (strcmp(argv[0], "status") == 0) {
 		reply = request(sock, "status");
 		o = parse_reply(reply);

@@ -1,0 +1,39 @@
+/*
+ * Security posture, the part with I/O: `cgwardenctl audit` through the
+ * daemon (the Docker API asked asynchronously, the host read from /proc),
+ * and the checks of every container Docker says started, told as events.
+ * The checks themselves are audit.c's.
+ */
+#ifndef CGW_POSTURE_H
+#define CGW_POSTURE_H
+#include <stddef.h>
+
+#include "container.h"
+
+struct httpc;
+struct ctl_client;
+struct json_object;
+struct posture;
+
+struct posture *posture_new(struct httpc *, struct ctable *);
+void posture_free(struct posture *);
+/*
+ * Starts an audit for a control client and returns NULL: the reply (a
+ * JSON array of findings, or {"error": ...}) follows when Docker has
+ * answered.  Returns an error reply at once when it cannot start.
+ */
+char *posture_audit(struct posture *, struct ctl_client *, const char *docker_socket);
+/* Docker described a container: check it, tell the findings it did not have. */
+void posture_inspected(struct container *, struct json_object *inspect,
+    const char *docker_socket);
+/*
+ * Does a bind mount of the host path expose the Docker socket (sock, or
+ * /run/docker.sock): 0 no, 1 it is the socket (through any symlink), 2 a
+ * directory holding it; which gets the socket's path.
+ */
+int posture_exposes(const char *path, const char *sock, char *which, size_t len);
+/* One line of /proc/net/tcp{,6}: 1 with "addr:port" and the inode when it listens. */
+int posture_parse_tcp(const char *line, int v6, char *addr, size_t len,
+    unsigned long *inode);
+
+#endif
