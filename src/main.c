@@ -26,6 +26,7 @@
 #include "discover.h"
 #include "docker.h"
 #include "enforce.h"
+#include "events.h"
 #include "httpc.h"
 #include "kwatch.h"
 #include "log.h"
@@ -295,6 +296,18 @@ start_control(char *err, size_t errlen)
 	return d.ctl ? 0 : -1;
 }
 
+static void
+emit_reloaded(void)
+{
+	struct gevent e = { .kind = GEV_RELOAD, .action = "reload" };
+	char line[4096 + 128];
+
+	snprintf(line, sizeof(line), "configuration reloaded from %s: %zu image rules, "
+	    "%zu containers", d.o.config, d.cf->nimages, d.t.n);
+	e.message = line;
+	events_emit(&e);
+}
+
 /*
  * Re-reads the config.  A bad file is rejected with its errors logged and
  * the old one stays; a good one is swapped in and every container is
@@ -358,8 +371,7 @@ reload(void)
 	start_tick();
 	config_free(old);
 	sample_pass();
-	log_info("configuration reloaded from %s: %zu image rules, %zu containers",
-	    d.o.config, cf->nimages, d.t.n);
+	emit_reloaded();
 	sd_notify(0, "READY=1");
 	notify_status();
 	return NULL;
