@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertmgr.h"
 #include "cgroup.h"
 #include "config.h"
 #include "container.h"
@@ -50,6 +51,7 @@ static struct {
 	struct discover *disc;
 	struct control *ctl;
 	struct httpc *httpc;
+	struct alertmgr *alerts;
 	struct docker *docker;
 	struct sysd *sysd;
 	struct kwatch *kwatch;
@@ -200,6 +202,7 @@ on_gone(struct container *c, void *arg)
 {
 	(void)arg;
 	log_debug("container %.12s: gone", c->id);
+	alertmgr_container_gone(d.alerts, c->id);
 }
 
 static void
@@ -368,6 +371,9 @@ reload(void)
 		if (start_control(err, sizeof(err)) < 0)
 			log_warnx("control socket: %s", err);
 	}
+	if (strcmp(cf->alert_webhook, old->alert_webhook) != 0 &&
+	    alertmgr_set_target(d.alerts, cf->alert_webhook, err, sizeof(err)) < 0)
+		log_warnx("alert_webhook: %s", err);
 	start_tick();
 	config_free(old);
 	sample_pass();
@@ -396,6 +402,20 @@ error_reply(const char *msg)
 	return json_reply(o);
 }
 
+/* Alertmanager delivery, for stats. */
+static void
+add_alert_stats(struct json_object *o)
+{
+	struct alertmgr_counters ac;
+
+	alertmgr_counters(d.alerts, &ac);
+	json_object_object_add(o, "alerts_queued", json_object_new_uint64(ac.queued));
+	json_object_object_add(o, "alerts_sent", json_object_new_uint64(ac.sent));
+	json_object_object_add(o, "alerts_failed", json_object_new_uint64(ac.failed));
+	json_object_object_add(o, "alerts_dropped", json_object_new_uint64(ac.dropped));
+	json_object_object_add(o, "alerts_firing", json_object_new_uint64(ac.firing));
+}
+
 /* Answers one control request. */
 static char *
 control_cb(const char *line, struct ctl_client *cl, void *arg)
@@ -416,6 +436,7 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 		json_object_object_add(o, "passes", json_object_new_uint64(d.passes));
 		json_object_object_add(o, "pass_cpu_ns_total", json_object_new_uint64(d.pass_cpu_ns));
 		json_object_object_add(o, "pass_cpu_ns_last", json_object_new_uint64(d.pass_last_ns));
+		add_alert_stats(o);
 		return json_reply(o);
 	}
 	if (strcmp(line, "reload") == 0) {
@@ -505,6 +526,9 @@ start_loop(void)
 		evsignal_add(d.ev_sig[i], NULL);
 	}
 	d.httpc = httpc_new(d.base);
+	d.alerts = alertmgr_new(d.base, d.httpc, 0);
+	if (alertmgr_set_target(d.alerts, d.cf->alert_webhook, err, sizeof(err)) < 0)
+		fatalx("alert_webhook: %s", err);
 	d.sysd = sysd_new(d.base);
 	d.kwatch = kwatch_new(d.base, on_kernel_event, NULL);
 	enforce_init(&d.t, d.sysd);
@@ -527,6 +551,7 @@ shutdown_all(void)
 {
 	control_free(d.ctl);
 	stop_docker();
+	alertmgr_free(d.alerts);
 	httpc_free(d.httpc);
 	sysd_free(d.sysd);
 	kwatch_free(d.kwatch);
