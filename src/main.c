@@ -28,6 +28,7 @@
 #include "docker.h"
 #include "enforce.h"
 #include "events.h"
+#include "evstream.h"
 #include "httpc.h"
 #include "kwatch.h"
 #include "log.h"
@@ -402,7 +403,7 @@ error_reply(const char *msg)
 	return json_reply(o);
 }
 
-/* Alertmanager delivery, for stats. */
+/* Alertmanager delivery and the event stream, for stats. */
 static void
 add_alert_stats(struct json_object *o)
 {
@@ -414,6 +415,7 @@ add_alert_stats(struct json_object *o)
 	json_object_object_add(o, "alerts_failed", json_object_new_uint64(ac.failed));
 	json_object_object_add(o, "alerts_dropped", json_object_new_uint64(ac.dropped));
 	json_object_object_add(o, "alerts_firing", json_object_new_uint64(ac.firing));
+	json_object_object_add(o, "event_streams", json_object_new_uint64(evstream_count()));
 }
 
 /* Answers one control request. */
@@ -438,6 +440,11 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 		json_object_object_add(o, "pass_cpu_ns_last", json_object_new_uint64(d.pass_last_ns));
 		add_alert_stats(o);
 		return json_reply(o);
+	}
+	if (strcmp(line, "events") == 0) {
+		/* Read-only, like status: whoever may open the socket may listen. */
+		evstream_add(cl);
+		return NULL;
 	}
 	if (strcmp(line, "reload") == 0) {
 		if (control_uid(cl) != 0)
