@@ -15,6 +15,10 @@ struct httpc;
 struct gevent;
 struct alertmgr;
 
+/*
+ * The tests shrink the queue and the re-send period through the
+ * environment (CGWARDEN_ALERT_QUEUE, CGWARDEN_ALERT_RESEND_MS).
+ */
 #define ALERTMGR_QUEUE 256          /* POSTs waiting; more are dropped, counted */
 #define ALERTMGR_RESEND_MS 60000    /* firing alerts are re-sent this often */
 #define ALERTMGR_BACKOFF_MIN_MS 500
@@ -40,8 +44,8 @@ int alertmgr_parse_url(const char *url, struct alertmgr_url *, char *err, size_t
 /* The alert of an event (labels, annotations, startsAt), or NULL: not alerted. */
 struct json_object *alertmgr_alert(const struct gevent *, const char *host);
 
-/* resend_ms 0: ALERTMGR_RESEND_MS.  Subscribes to the events. */
-struct alertmgr *alertmgr_new(struct event_base *, struct httpc *, uint64_t resend_ms);
+/* Subscribes to the events; alerts are off until alertmgr_set_target(). */
+struct alertmgr *alertmgr_new(struct event_base *, struct httpc *);
 void alertmgr_free(struct alertmgr *);
 /* Points at another Alertmanager ("" turns alerts off): 0, or -1 with err. */
 int alertmgr_set_target(struct alertmgr *, const char *base_url, char *err, size_t errlen);

@@ -39,8 +39,8 @@ struct alertmgr {
 	struct httpc *h;
 	char *url;                /* <base>/api/v2/alerts; NULL: off */
 	char host[256];
-	char *q[ALERTMGR_QUEUE];  /* request bodies, oldest first */
-	size_t qhead, qlen;
+	char **q;                 /* request bodies, oldest first */
+	size_t qcap, qhead, qlen;
 	struct httpc_req *inflight;
 	struct event *retry, *resend;
 	uint64_t backoff_ms, resend_ms;
@@ -272,16 +272,16 @@ free_firing(struct firing *f)
 static void
 enqueue(struct alertmgr *am, struct json_object *arr)
 {
-	if (am->qlen == ALERTMGR_QUEUE) {
+	if (am->qlen == am->qcap) {
 		am->dropped++;
 		if (!am->full)
-			log_warnx("alertmanager: queue full (%d waiting): dropping alerts until "
-			    "it drains", ALERTMGR_QUEUE);
+			log_warnx("alertmanager: queue full (%zu waiting): dropping alerts until "
+			    "it drains", am->qcap);
 		am->full = 1;
 		json_object_put(arr);
 		return;
 	}
-	am->q[(am->qhead + am->qlen) % ALERTMGR_QUEUE] = xstrdup(json_object_to_json_string_ext(
+	am->q[(am->qhead + am->qlen) % am->qcap] = xstrdup(json_object_to_json_string_ext(
 	    arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	am->qlen++;
 	json_object_put(arr);
@@ -293,7 +293,7 @@ pop(struct alertmgr *am)
 {
 	free(am->q[am->qhead]);
 	am->q[am->qhead] = NULL;
-	am->qhead = (am->qhead + 1) % ALERTMGR_QUEUE;
+	am->qhead = (am->qhead + 1) % am->qcap;
 	am->qlen--;
 	if (am->qlen == 0)
 		am->full = 0;
@@ -465,15 +465,33 @@ on_event(const struct gevent *e, void *arg)
 		fire(am, e, a);
 }
 
+/* A positive number from the environment, or dflt. */
+static uint64_t
+env_knob(const char *name, uint64_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long long n;
+
+	if (v == NULL || *v == '\0')
+		return dflt;
+	n = strtoull(v, &end, 10);
+	return *end == '\0' && n > 0 ? (uint64_t)n : dflt;
+}
+
 struct alertmgr *
-alertmgr_new(struct event_base *base, struct httpc *h, uint64_t resend_ms)
+alertmgr_new(struct event_base *base, struct httpc *h)
 {
 	struct alertmgr *am = xcalloc(1, sizeof(*am));
 	struct timeval tv;
 
 	am->base = base;
 	am->h = h;
-	am->resend_ms = resend_ms ? resend_ms : ALERTMGR_RESEND_MS;
+	am->resend_ms = env_knob("CGWARDEN_ALERT_RESEND_MS", ALERTMGR_RESEND_MS);
+	am->qcap = (size_t)env_knob("CGWARDEN_ALERT_QUEUE", ALERTMGR_QUEUE);
+	if (am->qcap > 65536)
+		am->qcap = 65536;
+	am->q = xcalloc(am->qcap, sizeof(*am->q));
 	if (gethostname(am->host, sizeof(am->host) - 1) < 0)
 		snprintf(am->host, sizeof(am->host), "localhost");
 	am->retry = evtimer_new(base, retry_cb, am);
@@ -512,6 +530,7 @@ alertmgr_free(struct alertmgr *am)
 	clear(am);
 	event_free(am->retry);
 	event_free(am->resend);
+	free(am->q);
 	free(am->url);
 	free(am);
 }

@@ -533,7 +533,7 @@ start_loop(void)
 		evsignal_add(d.ev_sig[i], NULL);
 	}
 	d.httpc = httpc_new(d.base);
-	d.alerts = alertmgr_new(d.base, d.httpc, 0);
+	d.alerts = alertmgr_new(d.base, d.httpc);
 	if (alertmgr_set_target(d.alerts, d.cf->alert_webhook, err, sizeof(err)) < 0)
 		fatalx("alert_webhook: %s", err);
 	d.sysd = sysd_new(d.base);

@@ -12,7 +12,7 @@
  *   idle                    prints "idle" once nothing waits for delivery
  *   quit
  *
- * Usage: alertdrive [RESEND_MS]
+ * CGWARDEN_ALERT_RESEND_MS and CGWARDEN_ALERT_QUEUE tune it as in cgwardend.
  */
 #include <event2/event.h>
 #include <inttypes.h>
@@ -144,7 +144,7 @@ stdin_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 int
-main(int argc, char **argv)
+main(void)
 {
 	struct httpc *h;
 	struct event *in;
@@ -153,7 +153,7 @@ main(int argc, char **argv)
 	log_init(1, 0);
 	base = event_base_new();
 	h = httpc_new(base);
-	am = alertmgr_new(base, h, argc > 1 ? strtoull(argv[1], NULL, 10) : 0);
+	am = alertmgr_new(base, h);
 	idle_ev = evtimer_new(base, idle_cb, NULL);
 	in = event_new(base, 0, EV_READ | EV_PERSIST, stdin_cb, NULL);
 	event_add(in, NULL);
