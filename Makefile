@@ -98,6 +98,11 @@ install: all
 		install -m 644 conf/cgwarden.conf $(DESTDIR)/etc/cgwarden/cgwarden.conf
 	install -d $(DESTDIR)/lib/systemd/system
 	sed 's,@SBINDIR@,$(PREFIX)/sbin,g' conf/cgwarden.service > $(DESTDIR)/lib/systemd/system/cgwarden.service
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/catalog $(DESTDIR)$(PREFIX)/share/doc/cgwarden
+	sed 's,@DOCDIR@,$(PREFIX)/share/doc/cgwarden,g' conf/cgwarden.catalog > \
+		$(DESTDIR)$(PREFIX)/lib/systemd/catalog/cgwarden.catalog
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/cgwarden/README.md
+	-test -n "$(DESTDIR)" || journalctl --update-catalog
 
 bench: deps all
 	@tests/bench/run.sh $(BUILD)
