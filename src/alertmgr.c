@@ -206,8 +206,8 @@ alertmgr_alert(const struct gevent *e, const char *host)
 	if (e->kind == GEV_POSTURE)
 		sev = e->severity;
 	else if (e->kind != GEV_SPIKE || (e->action != NULL &&
-	    (strcmp(e->action, "freeze") == 0 || strcmp(e->action, "kill") == 0)))
-		sev = "critical";
+	    (strncmp(e->action, "freeze", 6) == 0 || strncmp(e->action, "kill", 4) == 0)))
+		sev = "critical"; /* "freeze-failed" too: a bomb runs unchecked */
 	else
 		sev = "warning";
 

@@ -207,6 +207,10 @@ test_alert(void)
 	a = alertmgr_alert(&e, "host1");
 	CHECK_STR(label(a, "severity"), "critical");
 	json_object_put(a);
+	e.action = "freeze-failed";
+	a = alertmgr_alert(&e, "host1");
+	CHECK_STR(label(a, "severity"), "critical");
+	json_object_put(a);
 
 	/* posture: only high; a host finding has no container label */
 	e = (struct gevent){ .kind = GEV_POSTURE, .check = "daemon-tcp-without-tls",
