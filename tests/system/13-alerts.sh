@@ -227,6 +227,7 @@ STARTED="$STARTED $!"
 wait_for 5 streams_are 1
 mkct "$G"
 wait_for 5 sh -c "[ \"\$(cat $PIDS_H/$(ct_path "$G")/pids.max)\" = 20 ]"
+sleep 0.5 # a few samples of the calm container first, as a started one has
 runin "$(ct_path "$G")" "$HELPERS/forker" 60
 wait_for 10 grep -q '"kind":"spike"' "$WORK/ev2.json"
 if ! grep -q '"kind":"spike"' "$WORK/ev2.json"; then
@@ -241,14 +242,37 @@ else
 	check "... and an alert in Alertmanager: action alert, severity warning" am_find \
 	    alertname=CgwardenForkBomb "id=$G" action=alert severity=warning
 	kill -KILL "$LASTPID"
-	for h in $HIERS; do rmdir "$h/$(ct_path "$G")" 2>/dev/null; done
+	# The forker's children live 3 s more: the cgroup goes once they have.
+	rm_g() { for h in $HIERS; do [ ! -d "$h/$(ct_path "$G")" ] || rmdir "$h/$(ct_path "$G")" 2>/dev/null || return 1; done; }
+	wait_for 10 rm_g
 	wait_for 10 am_gone "id=$G"
 	check "the container's end resolves it" am_gone "id=$G"
+	# action freeze: the spike and the freeze are one alert, critical; a thaw resolves it.
+	sed -i 's/^action = alert/action = freeze/' "$CONF"
+	ctl reload > /dev/null
+	Z=$(cid 1308)
+	mkct "$Z"
+	wait_for 5 sh -c "[ \"\$(cat $PIDS_H/$(ct_path "$Z")/pids.max)\" = 20 ]"
+	sleep 0.5
+	runin "$(ct_path "$Z")" "$HELPERS/forker" 60
+	wait_for 10 grep -q "\"kind\":\"freeze\",[^}]*\"id\":\"$Z\"" "$WORK/ev2.json"
+	check "a frozen fork bomb: spike and freeze events" sh -c \
+	    "grep -q '\"kind\":\"spike\",[^}]*\"id\":\"$Z\"[^}]*\"action\":\"freeze\"' '$WORK/ev2.json' &&
+	     grep -q '\"kind\":\"freeze\",[^}]*\"id\":\"$Z\"' '$WORK/ev2.json'"
+	wait_for 10 am_find "id=$Z"
+	check "... one critical alert in Alertmanager, with the thaw command" am_find \
+	    alertname=CgwardenForkBomb "id=$Z" action=freeze severity=critical \
+	    "@runbook~cgwardenctl thaw $(echo "$Z" | cut -c1-12)"
+	eq "... one, not two" "$(am_count "id=$Z")" 1
+	ctl thaw "$Z" > /dev/null
+	wait_for 10 am_gone "id=$Z"
+	check "cgwardenctl thaw resolves it" am_gone "id=$Z"
 	# Alertmanager down, queue of 1: two more bombs, one POST waits, the next is dropped.
 	stop_am
 	H=$(cid 1306); K=$(cid 1307)
 	mkct "$H"; mkct "$K"
 	wait_for 5 sh -c "[ \"\$(cat $PIDS_H/$(ct_path "$K")/pids.max)\" = 20 ]"
+	sleep 0.5
 	runin "$(ct_path "$H")" "$HELPERS/forker" 60
 	runin "$(ct_path "$K")" "$HELPERS/forker" 60
 	dropped() { [ "$(stat alerts_dropped)" -ge 1 ]; }
