@@ -264,6 +264,8 @@ else
 	    alertname=CgwardenForkBomb "id=$Z" action=freeze severity=critical \
 	    "@runbook~cgwardenctl thaw $(echo "$Z" | cut -c1-12)"
 	eq "... one, not two" "$(am_count "id=$Z")" 1
+	# Its processes are ended first: a forker frozen mid-loop would fork again, and spike again.
+	for p in $(cat "$PIDS_H/$(ct_path "$Z")/cgroup.procs"); do kill -KILL "$p" 2>/dev/null; done
 	ctl thaw "$Z" > /dev/null
 	wait_for 10 am_gone "id=$Z"
 	check "cgwardenctl thaw resolves it" am_gone "id=$Z"
