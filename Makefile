@@ -24,11 +24,14 @@ OBJS    = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIBOBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNITS   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/*.c))
+# Test programs that run daemon modules on their own (linked like the unit tests).
+DRIVERS = $(patsubst tests/drivers/%.c,$(BUILD)/drivers/%,$(wildcard tests/drivers/*.c))
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            libjson-c-dev attr busybox-static python3 \
-           user-mode-linux systemd dbus docker.io bc time
+           user-mode-linux systemd dbus docker.io bc time \
+           prometheus-alertmanager
 
 .PHONY: all deps check unit system docker system-v2 run install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
@@ -48,7 +51,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/unit.h | $(BUILD)/tests
 $(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
+$(BUILD)/drivers/%: tests/drivers/%.c $(LIBOBJS) | $(BUILD)/drivers
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers $(BUILD)/drivers:
 	mkdir -p $@
 
 deps:
@@ -62,7 +68,7 @@ deps:
 unit: $(UNITS)
 	@tests/run-unit.sh $(BUILD) $(UNITS)
 
-system: all $(HELPERS)
+system: all $(HELPERS) $(DRIVERS)
 	@tests/run-system.sh $(BUILD)
 
 # End to end against a private dockerd that the tests start and stop.
@@ -70,7 +76,7 @@ docker: all
 	@tests/run-docker.sh $(BUILD)
 
 # The same system tests on a pure cgroup v2 kernel (a user-mode-linux VM here).
-system-v2: all $(HELPERS)
+system-v2: all $(HELPERS) $(DRIVERS)
 	@BUILD_DIR=$(BUILD) tests/run-v2.sh $(BUILD)
 
 # Every test, twice: a -Werror build, then an ASan+UBSan build.
@@ -92,6 +98,11 @@ install: all
 		install -m 644 conf/cgwarden.conf $(DESTDIR)/etc/cgwarden/cgwarden.conf
 	install -d $(DESTDIR)/lib/systemd/system
 	sed 's,@SBINDIR@,$(PREFIX)/sbin,g' conf/cgwarden.service > $(DESTDIR)/lib/systemd/system/cgwarden.service
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/catalog $(DESTDIR)$(PREFIX)/share/doc/cgwarden
+	sed 's,@DOCDIR@,$(PREFIX)/share/doc/cgwarden,g' conf/cgwarden.catalog > \
+		$(DESTDIR)$(PREFIX)/lib/systemd/catalog/cgwarden.catalog
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/cgwarden/README.md
+	-test -n "$(DESTDIR)" || journalctl --update-catalog
 
 bench: deps all
 	@tests/bench/run.sh $(BUILD)

@@ -6,6 +6,7 @@
  */
 #ifndef CGW_EVENTS_H
 #define CGW_EVENTS_H
+#include <stddef.h>
 #include <stdint.h>
 
 enum gev_kind {
@@ -45,8 +46,16 @@ typedef void (*gevent_sink)(const struct gevent *, void *arg);
 
 void events_subscribe(gevent_sink, void *arg);
 void events_unsubscribe(gevent_sink, void *arg);
-/* Fills time_ms when 0, logs the message line, and hands it to every sink. */
+/*
+ * Fills time_ms when 0 (and message when NULL), tells it once, and hands
+ * it to every sink.  Told as a structured journal entry when logging goes
+ * to the journal, else as the message line on stderr.
+ */
 void events_emit(struct gevent *);
+/* syslog priority: LOG_WARNING for spikes, actions and high findings, else LOG_INFO. */
+int events_priority(const struct gevent *);
+/* A readable line from the fields, for an event that brings no message. */
+const char *events_describe(const struct gevent *, char *buf, size_t len);
 const char *events_kind_name(enum gev_kind);
 /* The journal MESSAGE_ID of a kind: 32 hex digits, stable forever. */
 const char *events_message_id(enum gev_kind);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alertmgr.h"
 #include "config.h"
 #include "image.h"
 #include "xmalloc.h"
@@ -461,8 +462,11 @@ global_set(struct parse *p, const char *key, const char *val)
 		else
 			set_str(&cf->metrics_listen, val);
 	} else if (strcmp(key, "alert_webhook") == 0) {
-		if (*val != '\0' && strncmp(val, "http://", 7) != 0)
-			perr(p, p->line, "alert_webhook: '%s' is not an http:// URL", val);
+		struct alertmgr_url u;
+		char why[256];
+
+		if (*val != '\0' && alertmgr_parse_url(val, &u, why, sizeof(why)) < 0)
+			perr(p, p->line, "alert_webhook: %s", why);
 		else
 			set_str(&cf->alert_webhook, val);
 	} else if (strcmp(key, "mode") == 0) {

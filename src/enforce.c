@@ -13,8 +13,10 @@
 #include "cgroup.h"
 #include "config.h"
 #include "enforce.h"
+#include "events.h"
 #include "log.h"
 #include "policy.h"
+#include "sample.h"
 #include "sysd.h"
 #include "xmalloc.h"
 
@@ -216,20 +218,53 @@ enforce_init(struct ctable *t, struct sysd *s)
 	systemd = s;
 }
 
+/* A limit lowered to its ceiling (or, in monitor mode, that would be): an event. */
+static void
+emit_lowered(const struct container *c, const struct cg *g, enum knob k, uint64_t cur,
+    uint64_t target, int dry_run, const char *line)
+{
+	const struct sample *s = container_last(c);
+	struct gevent e = { .kind = GEV_LIMIT };
+	char path[4096], from[32], to[32], reason[160];
+
+	enforce_fmt(k, cur, from, sizeof(from));
+	enforce_fmt(k, target, to, sizeof(to));
+	snprintf(reason, sizeof(reason), "%s was %s, above the %s ceiling %s of rule %s",
+	    knob_filename(g, k), from, knob_key[k], to, c->rule->name);
+	e.id = c->id;
+	e.name = c->name;
+	e.image = c->image;
+	e.rule = c->rule->name;
+	e.cgroup = container_cg_path(g, path, sizeof(path));
+	e.pids_current = s && s->pids != SAMPLE_NONE ? s->pids : UINT64_MAX;
+	e.pids_max = k == KNOB_PIDS ? target : c->ks[KNOB_PIDS].value;
+	e.fork_failures = s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : UINT64_MAX;
+	e.action = "lower";
+	e.dry_run = dry_run;
+	e.reason = reason;
+	e.message = line;
+	events_emit(&e);
+}
+
 /* One line for a limit changed (verb NULL: lowered or raised) or to be changed. */
 static void
 log_set(const struct container *c, const struct cg *g, enum knob k, uint64_t cur,
     uint64_t target, const char *verb, const char *how)
 {
-	char lbl[128], from[32], to[32], ceil[32];
+	char lbl[128], from[32], to[32], ceil[32], line[512];
 
 	enforce_label(c, lbl, sizeof(lbl));
 	enforce_fmt(k, cur, from, sizeof(from));
 	enforce_fmt(k, target, to, sizeof(to));
 	enforce_fmt(k, policy_ceiling(c->rule, k), ceil, sizeof(ceil));
-	log_info("container %s: %s %s from %s to %s (%s ceiling %s of rule %s)%s", lbl,
-	    verb ? verb : target < cur ? "lowered" : "raised", knob_filename(g, k), from,
-	    to, knob_key[k], ceil, c->rule->name, how);
+	snprintf(line, sizeof(line), "container %s: %s %s from %s to %s (%s ceiling %s of "
+	    "rule %s)%s", lbl, verb ? verb : target < cur ? "lowered" : "raised",
+	    knob_filename(g, k), from, to, knob_key[k], ceil, c->rule->name, how);
+	/* The event's message is this line: the log tells it once, from there. */
+	if (target < cur)
+		emit_lowered(c, g, k, cur, target, verb != NULL, line);
+	else
+		log_info("%s", line);
 }
 
 static int write_and_record(struct container *, struct cg *, enum knob, uint64_t cur,

@@ -3,12 +3,16 @@
  * message line goes to the log; then every subscribed sink gets the same
  * struct.  Sinks must not block: they queue and return.
  */
+#include <inttypes.h>
 #include <json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "events.h"
+#include "journal.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -74,24 +78,58 @@ events_message_id(enum gev_kind k)
 	return k < GEV_COUNT ? message_ids[k] : NULL;
 }
 
+int
+events_priority(const struct gevent *e)
+{
+	if (e->kind == GEV_SPIKE || e->kind == GEV_FREEZE || e->kind == GEV_KILL ||
+	    (e->kind == GEV_POSTURE && e->severity && strcmp(e->severity, "high") == 0))
+		return LOG_WARNING;
+	return LOG_INFO;
+}
+
+const char *
+events_describe(const struct gevent *e, char *buf, size_t len)
+{
+	char who[96] = "the host";
+
+	if (e->id && e->name)
+		snprintf(who, sizeof(who), "container %s (%.12s)", e->name, e->id);
+	else if (e->id)
+		snprintf(who, sizeof(who), "container %.12s", e->id);
+	snprintf(buf, len, "%s: %s%s%s%s%s%s", who, events_kind_name(e->kind),
+	    e->action ? ", action " : "", e->action ? e->action : "",
+	    e->dry_run ? " [monitor mode]" : "", e->reason ? ": " : "",
+	    e->reason ? e->reason : "");
+	return buf;
+}
+
 void
 events_emit(struct gevent *e)
 {
+	char line[512];
+	int made = 0;
+
 	if (e->time_ms == 0) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		e->time_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	}
-	if (e->message != NULL) {
-		if (e->kind == GEV_SPIKE || e->kind == GEV_FREEZE || e->kind == GEV_KILL ||
-		    (e->kind == GEV_POSTURE && e->severity && strcmp(e->severity, "high") == 0))
+	if (e->message == NULL) {
+		e->message = events_describe(e, line, sizeof(line));
+		made = 1;
+	}
+	/* One entry in the journal, with the facts as fields; else one line. */
+	if (!log_journal() || journal_send(e) < 0) {
+		if (events_priority(e) == LOG_WARNING)
 			log_warnx("%s", e->message);
 		else
 			log_info("%s", e->message);
 	}
 	for (size_t i = 0; i < nsinks; i++)
 		sinks[i].fn(e, sinks[i].arg);
+	if (made)
+		e->message = NULL;
 }
 
 static void

@@ -26,6 +26,12 @@ log_debugging(void)
 	return log_debug_on;
 }
 
+int
+log_journal(void)
+{
+	return log_to_journal;
+}
+
 static void
 log_emit(int pri, const char *fmt, va_list ap, const char *suffix)
 {

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertmgr.h"
 #include "cgroup.h"
 #include "config.h"
 #include "container.h"
@@ -27,6 +28,7 @@
 #include "docker.h"
 #include "enforce.h"
 #include "events.h"
+#include "evstream.h"
 #include "guard.h"
 #include "httpc.h"
 #include "kwatch.h"
@@ -52,6 +54,7 @@ static struct {
 	struct discover *disc;
 	struct control *ctl;
 	struct httpc *httpc;
+	struct alertmgr *alerts;
 	struct docker *docker;
 	struct sysd *sysd;
 	struct kwatch *kwatch;
@@ -231,6 +234,7 @@ on_gone(struct container *c, void *arg)
 {
 	(void)arg;
 	log_debug("container %.12s: gone", c->id);
+	alertmgr_container_gone(d.alerts, c->id);
 	if (d.guard != NULL)
 		guard_forget(d.guard, c);
 }
@@ -336,6 +340,18 @@ start_control(char *err, size_t errlen)
 	return d.ctl ? 0 : -1;
 }
 
+static void
+emit_reloaded(void)
+{
+	struct gevent e = { .kind = GEV_RELOAD, .action = "reload" };
+	char line[4096 + 128];
+
+	snprintf(line, sizeof(line), "configuration reloaded from %s: %zu image rules, "
+	    "%zu containers", d.o.config, d.cf->nimages, d.t.n);
+	e.message = line;
+	events_emit(&e);
+}
+
 /*
  * Re-reads the config.  A bad file is rejected with its errors logged and
  * the old one stays; a good one is swapped in and every container is
@@ -399,11 +415,13 @@ reload(void)
 		if (start_control(err, sizeof(err)) < 0)
 			log_warnx("control socket: %s", err);
 	}
+	if (strcmp(cf->alert_webhook, old->alert_webhook) != 0 &&
+	    alertmgr_set_target(d.alerts, cf->alert_webhook, err, sizeof(err)) < 0)
+		log_warnx("alert_webhook: %s", err);
 	start_tick();
 	config_free(old);
 	sample_pass();
-	log_info("configuration reloaded from %s: %zu image rules, %zu containers",
-	    d.o.config, cf->nimages, d.t.n);
+	emit_reloaded();
 	sd_notify(0, "READY=1");
 	notify_status();
 	return NULL;
@@ -426,6 +444,21 @@ error_reply(const char *msg)
 
 	json_object_object_add(o, "error", json_object_new_string(msg));
 	return json_reply(o);
+}
+
+/* Alertmanager delivery and the event stream, for stats. */
+static void
+add_alert_stats(struct json_object *o)
+{
+	struct alertmgr_counters ac;
+
+	alertmgr_counters(d.alerts, &ac);
+	json_object_object_add(o, "alerts_queued", json_object_new_uint64(ac.queued));
+	json_object_object_add(o, "alerts_sent", json_object_new_uint64(ac.sent));
+	json_object_object_add(o, "alerts_failed", json_object_new_uint64(ac.failed));
+	json_object_object_add(o, "alerts_dropped", json_object_new_uint64(ac.dropped));
+	json_object_object_add(o, "alerts_firing", json_object_new_uint64(ac.firing));
+	json_object_object_add(o, "event_streams", json_object_new_uint64(evstream_count()));
 }
 
 /* A container by full id, unique id prefix, or name: NULL with the reason. */
@@ -544,6 +577,7 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 		json_object_object_add(o, "passes", json_object_new_uint64(d.passes));
 		json_object_object_add(o, "pass_cpu_ns_total", json_object_new_uint64(d.pass_cpu_ns));
 		json_object_object_add(o, "pass_cpu_ns_last", json_object_new_uint64(d.pass_last_ns));
+		add_alert_stats(o);
 		json_object_object_add(o, "hot", json_object_new_uint64(guard_hot_count(d.guard)));
 		{
 			static const char *const names[GUARD_COUNT] = { "spikes", "freezes",
@@ -554,6 +588,11 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 				json_object_object_add(o, names[i], json_object_new_uint64(n[i]));
 		}
 		return json_reply(o);
+	}
+	if (strcmp(line, "events") == 0) {
+		/* Read-only, like status: whoever may open the socket may listen. */
+		evstream_add(cl);
+		return NULL;
 	}
 	if (strcmp(line, "reload") == 0) {
 		if (control_uid(cl) != 0)
@@ -644,6 +683,9 @@ start_loop(void)
 		evsignal_add(d.ev_sig[i], NULL);
 	}
 	d.httpc = httpc_new(d.base);
+	d.alerts = alertmgr_new(d.base, d.httpc);
+	if (alertmgr_set_target(d.alerts, d.cf->alert_webhook, err, sizeof(err)) < 0)
+		fatalx("alert_webhook: %s", err);
 	d.sysd = sysd_new(d.base);
 	d.kwatch = kwatch_new(d.base, on_kernel_event, NULL);
 	d.guard = guard_new(d.base, &d.t, d.cf, d.o.dry_run);
@@ -669,6 +711,7 @@ shutdown_all(void)
 	control_free(d.ctl);
 	posture_free(d.posture);
 	stop_docker();
+	alertmgr_free(d.alerts);
 	httpc_free(d.httpc);
 	sysd_free(d.sysd);
 	kwatch_free(d.kwatch);

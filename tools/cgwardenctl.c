@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_SOCKET "/run/cgwarden/cgwarden.sock"
@@ -18,6 +19,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: cgwardenctl [-s SOCKET] status [--json]\n"
+	    "       cgwardenctl [-s SOCKET] events [--json]\n"
 	    "       cgwardenctl [-s SOCKET] thaw ID|NAME\n"
 	    "       cgwardenctl [-s SOCKET] kill ID|NAME\n"
 	    "       cgwardenctl [-s SOCKET] reload\n"
@@ -26,14 +28,11 @@ usage(void)
 	exit(2);
 }
 
-/* Sends one request line and returns the whole reply, or exits 2. */
-static char *
-request(const char *sock, const char *line)
+/* Connects and sends one request line: the socket, or exits 2. */
+static int
+send_request(const char *sock, const char *line)
 {
 	struct sockaddr_un sun;
-	size_t len = 0, cap = 65536;
-	char *buf;
-	ssize_t n;
 	int fd;
 
 	memset(&sun, 0, sizeof(sun));
@@ -54,6 +53,18 @@ request(const char *sock, const char *line)
 		fprintf(stderr, "cgwardenctl: %s: %s\n", sock, strerror(errno));
 		exit(2);
 	}
+	return fd;
+}
+
+/* Sends one request line and returns the whole reply, or exits 2. */
+static char *
+request(const char *sock, const char *line)
+{
+	size_t len = 0, cap = 65536;
+	char *buf;
+	ssize_t n;
+	int fd = send_request(sock, line);
+
 	if ((buf = malloc(cap)) == NULL)
 		exit(2);
 	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
@@ -254,6 +265,71 @@ audit(const char *sock, int json)
 	return high;
 }
 
+/* One event as a line for people: time, kind, container, action, why. */
+static void
+print_event(struct json_object *ev)
+{
+	struct json_object *v;
+	char when[32] = "?", who[96];
+	const char *name = str(ev, "name", NULL), *id = str(ev, "id", NULL);
+	time_t t;
+	struct tm tm;
+
+	if (json_object_object_get_ex(ev, "time_ms", &v)) {
+		t = (time_t)(json_object_get_uint64(v) / 1000);
+		localtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	}
+	if (name && id)
+		snprintf(who, sizeof(who), "%s (%.12s)", name, id);
+	else if (id)
+		snprintf(who, sizeof(who), "%.12s", id);
+	else
+		snprintf(who, sizeof(who), "-");
+	printf("%s  %-7s  %-32s  %-6s  %s%s\n", when, str(ev, "kind", "?"), who,
+	    str(ev, "action", "-"), str(ev, "reason", str(ev, "message", "")),
+	    json_object_get_boolean(json_object_object_get(ev, "dry_run")) ?
+	    " [monitor mode]" : "");
+}
+
+/* Follows the daemon's event stream until it ends; each line is flushed. */
+static int
+follow_events(const char *sock, int json)
+{
+	FILE *in = fdopen(send_request(sock, "events"), "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (in == NULL)
+		return 2;
+	while ((n = getline(&line, &cap, in)) > 0) {
+		struct json_object *ev = json_tokener_parse(line);
+		struct json_object *e;
+
+		if (ev == NULL)
+			continue;
+		if (json_object_object_get_ex(ev, "error", &e)) {
+			fprintf(stderr, "cgwardenctl: %s\n", json_object_get_string(e));
+			json_object_put(ev);
+			free(line);
+			fclose(in);
+			return 1;
+		}
+		if (json)
+			fputs(line, stdout);
+		else
+			print_event(ev);
+		fflush(stdout);
+		json_object_put(ev);
+	}
+	free(line);
+	fclose(in);
+	fprintf(stderr, "cgwardenctl: the event stream ended (cgwardend stopped, or "
+	    "dropped this reader as too slow)\n");
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -274,6 +350,11 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		usage();
+	if (strcmp(argv[0], "events") == 0) {
+		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json") != 0))
+			usage();
+		return follow_events(sock, argc == 2);
+	}
 	if (strcmp(argv[0], "thaw") == 0 || strcmp(argv[0], "kill") == 0) {
 		char line[512];
 
