@@ -28,7 +28,8 @@ HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpe
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            libjson-c-dev attr busybox-static python3 \
-           user-mode-linux systemd dbus docker.io bc time
+           user-mode-linux systemd dbus docker.io bc time \
+           prometheus tmux curl groff-base man-db
 
 .PHONY: all deps check unit system docker system-v2 run install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl

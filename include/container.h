@@ -79,6 +79,7 @@ struct container {
 	int dbus_refused;  /* systemd refused one: cgroupfs from now on */
 	struct sample ring[RING];
 	unsigned nsamples;
+	uint64_t spikes;   /* spikes the detector saw (cgwarden_spikes_total) */
 };
 
 struct ctable {

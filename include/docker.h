@@ -28,6 +28,8 @@ struct docker *docker_new(struct event_base *, struct httpc *, const char *socke
     const char *data_root, struct ctable *, docker_meta_cb, docker_event_cb, void *arg);
 void docker_free(struct docker *);
 void docker_lookup(struct docker *, struct container *);
+/* 1 while the events stream of the Engine API is connected. */
+int docker_up(const struct docker *);
 
 int docker_parse_inspect(const char *json, size_t len, struct docker_meta *,
     char *err, size_t errlen);
