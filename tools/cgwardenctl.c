@@ -10,6 +10,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cgwardenctl.h"
+
 #define DEFAULT_SOCKET "/run/cgwarden/cgwarden.sock"
 #define MAX_REPLY (64u << 20)
 
@@ -18,12 +20,13 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: cgwardenctl [-s SOCKET] status [--json]\n"
+	    "       cgwardenctl [-s SOCKET] top [-n N] [-d SECONDS] [--json]\n"
 	    "       cgwardenctl [-s SOCKET] reload\n");
 	exit(2);
 }
 
 /* Sends one request line and returns the whole reply, or exits 2. */
-static char *
+char *
 request(const char *sock, const char *line)
 {
 	struct sockaddr_un sun;
@@ -66,7 +69,7 @@ request(const char *sock, const char *line)
 	return buf;
 }
 
-static struct json_object *
+struct json_object *
 parse_reply(const char *text)
 {
 	struct json_object *o = json_tokener_parse(text);
@@ -156,6 +159,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		usage();
+	if (strcmp(argv[0], "top") == 0)
+		return top_main(sock, argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
