@@ -85,14 +85,29 @@ check: deps
 run: deps all
 	$(BUILD)/cgwardend -d -c conf/cgwarden.conf
 
+# Paths below PREFIX but the unit's, the config's and the catalog's:
+# systemd looks for units in /lib/systemd/system, the config is /etc's.
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= /lib/systemd/system
+CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/cgwarden
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/cgwarden \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/cgwardend $(DESTDIR)$(PREFIX)/sbin/cgwardend
 	install -m 755 $(BUILD)/cgwardenctl $(DESTDIR)$(PREFIX)/bin/cgwardenctl
 	test -e $(DESTDIR)/etc/cgwarden/cgwarden.conf || \
 		install -m 644 conf/cgwarden.conf $(DESTDIR)/etc/cgwarden/cgwarden.conf
-	install -d $(DESTDIR)/lib/systemd/system
-	sed 's,@SBINDIR@,$(PREFIX)/sbin,g' conf/cgwarden.service > $(DESTDIR)/lib/systemd/system/cgwarden.service
+	sed 's,@SBINDIR@,$(PREFIX)/sbin,g' conf/cgwarden.service > $(DESTDIR)$(UNITDIR)/cgwarden.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/cgwarden.service
+	install -m 644 man/cgwardend.8 man/cgwardenctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 man/cgwarden.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	if [ -f conf/cgwarden.catalog ]; then \
+		install -d $(DESTDIR)$(CATALOGDIR) && \
+		install -m 644 conf/cgwarden.catalog $(DESTDIR)$(CATALOGDIR)/cgwarden.catalog && \
+		if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then \
+			journalctl --update-catalog || true; fi; \
+	fi
 
 bench: deps all
 	@tests/bench/run.sh $(BUILD)
