@@ -49,6 +49,7 @@ struct config {
 	char *alert_webhook;  /* "" when off */
 	enum mode mode;
 	uint64_t max_actions_per_minute;
+	int ignore_unified; /* unified_tree = ignore: a hybrid host acts through v1 only */
 	struct rule defaults;
 	struct rule *images;
 	size_t nimages;

@@ -79,7 +79,20 @@ struct container {
 	int dbus_refused;  /* systemd refused one: cgroupfs from now on */
 	struct sample ring[RING];
 	unsigned nsamples;
-	uint64_t spikes;   /* spikes the detector saw (cgwarden_spikes_total) */
+	/* The guard's view: rebuilt from the freezer files and the
+	 * trusted.cgwarden.action xattr after a restart. */
+	enum cstate { CS_RUNNING, CS_FROZEN, CS_KILLED } state;
+	uint8_t frozen_by_us;   /* cgwarden froze it (kill_after applies) */
+	uint8_t docker_paused;  /* Docker's own pause holds it */
+	uint8_t confirm;        /* a freeze waits for the kernel's word */
+	uint8_t handoff;        /* Docker's pause is to take the freeze over */
+	uint8_t hot;            /* in the fast-sampling set */
+	uint64_t born_ms;       /* found (monotonic) */
+	uint64_t hot_until_ms;  /* sampled fast until (monotonic) */
+	uint64_t quiet_until_ms; /* no new spike report before (monotonic) */
+	uint64_t acted_ms;      /* when the last freeze or kill was decided (monotonic) */
+	uint64_t frozen_at;     /* when cgwarden froze it (wall clock ms) */
+	uint64_t spikes;        /* spikes seen */
 };
 
 struct ctable {

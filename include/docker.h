@@ -24,11 +24,15 @@ typedef void (*docker_meta_cb)(struct container *, void *arg);
 /* A Docker event that asks for a decision now (start, update). */
 typedef void (*docker_event_cb)(struct container *, const char *action, void *arg);
 
+/* A POST finished: ok, or not with Docker's reason. */
+typedef void (*docker_done_cb)(int ok, const char *err, void *arg);
+
 struct docker *docker_new(struct event_base *, struct httpc *, const char *socket,
     const char *data_root, struct ctable *, docker_meta_cb, docker_event_cb, void *arg);
 void docker_free(struct docker *);
 void docker_lookup(struct docker *, struct container *);
-/* 1 while the events stream of the Engine API is connected. */
+int docker_post(struct docker *, const char *id, const char *verb, docker_done_cb,
+    void *arg);
 int docker_up(const struct docker *);
 
 int docker_parse_inspect(const char *json, size_t len, struct docker_meta *,

@@ -49,8 +49,9 @@ under_root(const char *mnt, const char *root)
 
 /*
  * Finds the cgroup mounts below root (v1 controllers and one cgroup2
- * mount) and the host's layout.  hide_v2 ignores the cgroup2 mount, for
- * running as on a pure v1 host.  Returns 0, or -1 with err set.
+ * mount) and the host's layout.  hide_v2 ignores the cgroup2 mount of a
+ * hybrid host (unified_tree = ignore), for running as on a pure v1 host;
+ * a pure v2 host keeps it.  Returns 0, or -1 with err set.
  */
 int
 cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
@@ -85,7 +86,7 @@ cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
 			out->h[out->n].ctrls = bits;
 			out->n++;
 			nv1++;
-		} else if (strcmp(fstype, "cgroup2") == 0 && v2 < 0 && !hide_v2) {
+		} else if (strcmp(fstype, "cgroup2") == 0 && v2 < 0) {
 			char path[4200], buf[512] = "";
 			int fd;
 
@@ -108,6 +109,11 @@ cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
 	}
 	free(line);
 	fclose(f);
+	if (v2 > 0 && hide_v2 && nv1) {
+		free(out->h[MAX_HIER - 1].mount);
+		memset(&out->h[MAX_HIER - 1], 0, sizeof(struct hier));
+		v2 = -1;
+	}
 	if (v2 > 0) {
 		out->h[out->n] = out->h[MAX_HIER - 1];
 		memset(&out->h[MAX_HIER - 1], 0, sizeof(struct hier));

@@ -25,7 +25,7 @@ static const char *const rule_keys[RK_COUNT] = {
 static const char *const global_keys[] = {
 	"cgroup_root", "container_cgroups", "interval", "docker_socket", "docker_data_root",
 	"control_socket", "metrics_listen", "alert_webhook", "mode",
-	"max_actions_per_minute",
+	"max_actions_per_minute", "unified_tree",
 };
 #define NGLOBAL (sizeof(global_keys) / sizeof(global_keys[0]))
 
@@ -461,6 +461,13 @@ global_set(struct parse *p, const char *key, const char *val)
 	} else if (strcmp(key, "max_actions_per_minute") == 0) {
 		if (config_parse_count(val, &cf->max_actions_per_minute, 0))
 			perr(p, p->line, "max_actions_per_minute: '%s' is not a whole number", val);
+	} else if (strcmp(key, "unified_tree") == 0) {
+		if (strcmp(val, "use") == 0)
+			cf->ignore_unified = 0;
+		else if (strcmp(val, "ignore") == 0)
+			cf->ignore_unified = 1;
+		else
+			perr(p, p->line, "unified_tree: '%s' is not use or ignore", val);
 	}
 }
 
@@ -804,6 +811,7 @@ config_print(const struct config *cf, FILE *f)
 	fprintf(f, "alert_webhook = %s\n", cf->alert_webhook);
 	fprintf(f, "mode = %s\n", cf->mode == MODE_ENFORCE ? "enforce" : "monitor");
 	fprintf(f, "max_actions_per_minute = %" PRIu64 "\n", cf->max_actions_per_minute);
+	fprintf(f, "unified_tree = %s\n", cf->ignore_unified ? "ignore" : "use");
 	fprintf(f, "\n[defaults]\n");
 	rule_print(&cf->defaults, f);
 	for (size_t i = 0; i < cf->nimages; i++) {

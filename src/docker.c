@@ -5,7 +5,8 @@
  * start and update events.  When Docker is absent or dies, enforcement by
  * cgroup goes on: images come from Docker's on-disk config, the link is
  * retried with capped back-off, and a reconnect asks again about every
- * container whose image was not confirmed.  Only GETs are made here.
+ * container whose image was not confirmed.  The only requests that change
+ * anything are the guard's pause and unpause of a container it froze.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -291,6 +292,58 @@ docker_lookup(struct docker *d, struct container *c)
 	httpc_request(d->h, url, &o, inspect_done, l);
 }
 
+struct post {
+	docker_done_cb cb;
+	void *arg;
+};
+
+static void
+post_done(int status, const char *body, size_t len, const char *err, void *arg)
+{
+	struct post *p = arg;
+	char msg[256];
+
+	if (status >= 200 && status < 300)
+		p->cb(1, NULL, p->arg);
+	else {
+		if (status == 0)
+			snprintf(msg, sizeof(msg), "%s", err ? err : "no reply");
+		else
+			/* Docker's errors are {"message": "..."}: show the text. */
+			snprintf(msg, sizeof(msg), "HTTP %d: %.*s", status,
+			    (int)(len > 200 ? 200 : len), body ? body : "");
+		msg[strcspn(msg, "\n")] = '\0';
+		p->cb(0, msg, p->arg);
+	}
+	free(p);
+}
+
+/* POST /containers/{id}/{verb} (pause, unpause): -1 when Docker is not up. */
+int
+docker_post(struct docker *d, const char *id, const char *verb, docker_done_cb cb,
+    void *arg)
+{
+	struct httpc_opts o = { .method = "POST", .max_body = 4096, .timeout_ms = 5000 };
+	struct post *p;
+	char url[160];
+
+	if (d == NULL || !d->up)
+		return -1;
+	o.unix_socket = d->sock;
+	p = xcalloc(1, sizeof(*p));
+	p->cb = cb;
+	p->arg = arg;
+	snprintf(url, sizeof(url), "http://docker/containers/%s/%s", id, verb);
+	httpc_request(d->h, url, &o, post_done, p);
+	return 0;
+}
+
+int
+docker_up(const struct docker *d)
+{
+	return d != NULL && d->up;
+}
+
 static void
 handle_event(struct docker *d, const char *line, size_t len)
 {
@@ -471,10 +524,4 @@ docker_free(struct docker *d)
 	free(d->sock);
 	free(d->data_root);
 	free(d);
-}
-
-int
-docker_up(const struct docker *d)
-{
-	return d != NULL && d->up;
 }

@@ -1,9 +1,12 @@
 /*
  * Kernel notifications.  On cgroup v2 the kernel raises an inotify modify
- * event when pids.events changes (a fork refused by pids.max): the
- * container is sampled then, not at the next tick.  v1's pids.events
- * raises nothing, so v1 containers rely on sampling.  A watch goes away
- * by itself with its cgroup (IN_IGNORED).
+ * event when pids.events changes (a fork refused by pids.max), when
+ * cgroup.events changes (frozen, populated) and when memory.events does
+ * (high, max, oom): the container is sampled and judged then, not at the
+ * next tick.  v1's pids.events raises nothing, so v1 containers rely on
+ * sampling (the guard's hot set).  A watch goes away by itself with its
+ * cgroup (IN_IGNORED).  On a hybrid host the unified tree has only
+ * cgroup.events: it confirms a freeze.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -116,22 +119,34 @@ kwatch_add(struct kwatch *k, const char *path, const char *id)
 	return 0;
 }
 
-/* Watches the container's v2 pids.events, where it has one. */
+static void
+watch_file(struct kwatch *k, const struct cg *g, const char *file, const char *id)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (cg_file_path(g, file, path, sizeof(path)) < 0)
+		return;
+	if ((rc = kwatch_add(k, path, id)) < 0 && rc != -ENOENT)
+		log_debug("%s: no inotify watch: %s", path, strerror(-rc));
+}
+
+/* Watches the container's v2 event files, where it has them. */
 void
 kwatch_container(struct kwatch *k, const struct container *c)
 {
-	char path[PATH_MAX];
-
 	if (k == NULL)
 		return;
 	for (int h = 0; h < MAX_HIER; h++) {
 		const struct cg *g = c->cg[h];
 
-		if (g == NULL || !g->v2 || g->fd[CF_PIDS_EVENTS] == -1 ||
-		    cg_file_path(g, "pids.events", path, sizeof(path)) < 0)
+		if (g == NULL || !g->v2)
 			continue;
-		if (kwatch_add(k, path, c->id) < 0 && errno != ENOENT)
-			log_debug("%s: no inotify watch", path);
+		if (g->fd[CF_PIDS_EVENTS] != -1)
+			watch_file(k, g, "pids.events", c->id);
+		if (g->fd[CF_MEM_CUR] != -1)
+			watch_file(k, g, "memory.events", c->id);
+		watch_file(k, g, "cgroup.events", c->id);
 	}
 }
 

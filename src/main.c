@@ -26,6 +26,8 @@
 #include "discover.h"
 #include "docker.h"
 #include "enforce.h"
+#include "events.h"
+#include "guard.h"
 #include "httpc.h"
 #include "kwatch.h"
 #include "log.h"
@@ -53,6 +55,7 @@ static struct {
 	struct docker *docker;
 	struct sysd *sysd;
 	struct kwatch *kwatch;
+	struct guard *guard;
 	struct event_base *base;
 	struct event *ev_inotify, *ev_tick, *ev_watchdog;
 	struct event *ev_sig[3];
@@ -139,6 +142,8 @@ on_found(struct container *c, int hidx, void *arg)
 	if (c->nsamples == 0)
 		sample_container(c, now);
 	kwatch_container(d.kwatch, c);
+	if (d.guard != NULL)
+		guard_found(d.guard, c, now);
 }
 
 /* The kernel says a container's pids.events changed: sample it now. */
@@ -147,9 +152,14 @@ on_kernel_event(const char *id, void *arg)
 {
 	struct container *c = container_find(&d.t, id);
 
+	uint64_t now = sample_now_ms();
+
 	(void)arg;
-	if (c != NULL)
-		sample_container(c, sample_now_ms());
+	if (c == NULL)
+		return;
+	if (c->state == CS_RUNNING)
+		sample_container(c, now);
+	guard_check(d.guard, c, now);
 }
 
 /* Docker said who the container is: its image may choose another rule. */
@@ -168,7 +178,10 @@ on_meta(struct container *c, void *arg)
 	enforce_container(c, monitoring(), sample_now_ms());
 }
 
-/* start and update events: the limits may have just changed. */
+/*
+ * start and update events: the limits may have just changed; pause and
+ * unpause: the freezer did.
+ */
 static void
 on_docker_event(struct container *c, const char *action, void *arg)
 {
@@ -178,6 +191,10 @@ on_docker_event(struct container *c, const char *action, void *arg)
 		enforce_invalidate(c);
 		enforce_container(c, monitoring(), sample_now_ms());
 	}
+	if (strcmp(action, "start") == 0)
+		guard_started(d.guard, c, sample_now_ms());
+	if (strcmp(action, "pause") == 0 || strcmp(action, "unpause") == 0)
+		guard_refresh(d.guard, c);
 }
 
 static void
@@ -186,6 +203,8 @@ start_docker(void)
 	if (*d.cf->docker_socket != '\0')
 		d.docker = docker_new(d.base, d.httpc, d.cf->docker_socket,
 		    d.cf->docker_data_root, &d.t, on_meta, on_docker_event, NULL);
+	if (d.guard != NULL)
+		guard_set_docker(d.guard, d.docker);
 }
 
 static void
@@ -193,6 +212,8 @@ stop_docker(void)
 {
 	docker_free(d.docker);
 	d.docker = NULL;
+	if (d.guard != NULL)
+		guard_set_docker(d.guard, NULL);
 }
 
 static void
@@ -200,6 +221,8 @@ on_gone(struct container *c, void *arg)
 {
 	(void)arg;
 	log_debug("container %.12s: gone", c->id);
+	if (d.guard != NULL)
+		guard_forget(d.guard, c);
 }
 
 static void
@@ -219,9 +242,16 @@ sample_pass(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 	for (size_t i = 0; i < d.t.n; i++) {
-		sample_container(d.t.c[i], now);
-		enforce_container(d.t.c[i], monitoring(), now);
+		struct container *c = d.t.c[i];
+
+		if (c->state == CS_RUNNING)
+			sample_container(c, now);
+		enforce_container(c, monitoring(), now);
+		if (d.guard != NULL)
+			guard_check(d.guard, c, now);
 	}
+	if (d.guard != NULL)
+		guard_tick(d.guard, now);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
 	d.pass_last_ns = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u +
 	    (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec;
@@ -335,7 +365,10 @@ reload(void)
 	if (strcmp(cf->cgroup_root, old->cgroup_root) != 0)
 		log_warnx("reload: cgroup_root changes only at restart; keeping %s",
 		    old->cgroup_root);
+	if (cf->ignore_unified != old->ignore_unified)
+		log_warnx("reload: unified_tree changes only at restart");
 	d.cf = cf;
+	guard_set_config(d.guard, cf);
 	for (size_t i = 0; i < d.t.n; i++) {
 		d.t.c[i]->rule = config_match(cf, d.t.c[i]->image);
 		enforce_invalidate(d.t.c[i]);
@@ -388,6 +421,100 @@ error_reply(const char *msg)
 	return json_reply(o);
 }
 
+/* A container by full id, unique id prefix, or name: NULL with the reason. */
+static struct container *
+resolve(const char *arg, char *err, size_t errlen)
+{
+	struct container *found = NULL;
+	size_t len = strlen(arg);
+	int n = 0;
+
+	if (*arg == '/')
+		arg++, len--;
+	for (size_t i = 0; i < d.t.n; i++) {
+		struct container *c = d.t.c[i];
+
+		if (c->name != NULL && strcmp(c->name, arg) == 0)
+			return c;
+		if (len >= 3 && len <= ID_LEN && strncmp(c->id, arg, len) == 0) {
+			found = c;
+			n++;
+		}
+	}
+	if (n == 1)
+		return found;
+	if (n > 1)
+		snprintf(err, errlen, "%s: matches %d containers; give more of the id", arg, n);
+	else
+		snprintf(err, errlen, "%s: no such container (cgwardenctl status lists them)", arg);
+	return NULL;
+}
+
+/* A thaw waiting for Docker; the client may leave before it ends. */
+struct waiting {
+	struct ctl_client *cl;
+};
+
+static void
+waiting_gone(struct ctl_client *cl, void *arg)
+{
+	struct waiting *w = arg;
+
+	(void)cl;
+	w->cl = NULL;
+}
+
+static void
+thaw_done(int rc, const char *err, void *arg)
+{
+	struct waiting *w = arg;
+	struct json_object *o;
+	char *text;
+
+	if (w->cl == NULL) {
+		free(w);
+		return;
+	}
+	o = json_object_new_object();
+	if (rc == 0)
+		json_object_object_add(o, "ok", json_object_new_boolean(1));
+	else
+		json_object_object_add(o, "error", json_object_new_string(err));
+	text = json_reply(o);
+	control_reply(w->cl, text);
+	free(text);
+	free(w);
+}
+
+/* thaw ID|NAME, kill ID|NAME: root only; the answer names the container. */
+static char *
+act_cmd(const char *line, struct ctl_client *cl)
+{
+	int kill = strncmp(line, "kill ", 5) == 0;
+	const char *arg = line + 5;
+	struct waiting *w;
+	struct container *c;
+	char err[256], msg[300];
+
+	if (control_uid(cl) != 0)
+		return error_reply(kill ? "kill: permission denied (root only)" :
+		    "thaw: permission denied (root only)");
+	if ((c = resolve(arg, err, sizeof(err))) == NULL)
+		return error_reply(err);
+	if (kill) {
+		if (guard_kill(d.guard, c, "cgwardenctl kill", err, sizeof(err)) < 0) {
+			snprintf(msg, sizeof(msg), "%s: %s", arg, err);
+			return error_reply(msg);
+		}
+		return xstrdup("{\"ok\":true}\n");
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->cl = cl;
+	control_keep(cl, waiting_gone, w);
+	guard_thaw(d.guard, c, "cgwardenctl thaw", thaw_done, w);
+	return NULL;
+}
+
 /* Answers one control request. */
 static char *
 control_cb(const char *line, struct ctl_client *cl, void *arg)
@@ -396,6 +523,8 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 	char *errs;
 
 	(void)arg;
+	if (strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0)
+		return act_cmd(line, cl);
 	if (strcmp(line, "status") == 0)
 		return json_reply(report_status_json(&d.t));
 	if (strcmp(line, "stats") == 0) {
@@ -408,6 +537,15 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 		json_object_object_add(o, "passes", json_object_new_uint64(d.passes));
 		json_object_object_add(o, "pass_cpu_ns_total", json_object_new_uint64(d.pass_cpu_ns));
 		json_object_object_add(o, "pass_cpu_ns_last", json_object_new_uint64(d.pass_last_ns));
+		json_object_object_add(o, "hot", json_object_new_uint64(guard_hot_count(d.guard)));
+		{
+			static const char *const names[GUARD_COUNT] = { "spikes", "freezes",
+				"kills", "alerts", "no_action", "thaws" };
+			const uint64_t *n = guard_counts(d.guard);
+
+			for (int i = 0; i < GUARD_COUNT; i++)
+				json_object_object_add(o, names[i], json_object_new_uint64(n[i]));
+		}
 		return json_reply(o);
 	}
 	if (strcmp(line, "reload") == 0) {
@@ -499,6 +637,7 @@ start_loop(void)
 	d.httpc = httpc_new(d.base);
 	d.sysd = sysd_new(d.base);
 	d.kwatch = kwatch_new(d.base, on_kernel_event, NULL);
+	d.guard = guard_new(d.base, &d.t, d.cf, d.o.dry_run);
 	enforce_init(&d.t, d.sysd);
 	start_docker();
 	start_discovery();
@@ -526,6 +665,7 @@ shutdown_all(void)
 	sysd_free(d.sysd);
 	kwatch_free(d.kwatch);
 	stop_discovery();
+	guard_free(d.guard);
 	container_table_free(&d.t);
 	for (int i = 0; i < 3; i++)
 		if (d.ev_sig[i])
@@ -556,8 +696,8 @@ main(int argc, char **argv)
 		config_free(d.cf);
 		return 0;
 	}
-	if (cgroup_detect(d.cf->cgroup_root, "/proc/self/mountinfo", 0, &d.hs, err,
-	    sizeof(err)) < 0)
+	if (cgroup_detect(d.cf->cgroup_root, "/proc/self/mountinfo", d.cf->ignore_unified,
+	    &d.hs, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	cgroup_describe(&d.hs, err, sizeof(err));
 	log_info("%s", err);

@@ -124,3 +124,40 @@ policy_hot(const struct sample *ring, unsigned n, uint64_t pids_max)
 	    (last->fork_failures != SAMPLE_NONE && prev->fork_failures != SAMPLE_NONE &&
 	    last->fork_failures > prev->fork_failures);
 }
+
+/*
+ * What to do about a spike (pure).  The rule's action, except: in monitor
+ * mode nothing is done (the decision is reported); with the host-wide
+ * budget spent, only an alert; and a container killed recently that spikes
+ * again is frozen, not killed again, so that a restart policy cannot turn
+ * the guard into a kill loop.
+ */
+enum action
+policy_action(const struct rule *r, int monitor, int budget_left, int killed_recently,
+    enum why *why)
+{
+	enum action a = r->action;
+
+	*why = WHY_RULE;
+	if (a != ACTION_FREEZE && a != ACTION_KILL)
+		return a;
+	if (killed_recently) {
+		a = ACTION_FREEZE;
+		*why = WHY_LOOPING;
+	}
+	if (!budget_left) {
+		*why = WHY_BUDGET;
+		return ACTION_ALERT;
+	}
+	if (monitor)
+		*why = WHY_MONITOR;
+	return a;
+}
+
+/* Whether a container cgwarden froze has been frozen for kill_after (pure). */
+int
+policy_kill_due(const struct rule *r, int frozen_by_us, uint64_t frozen_at, uint64_t now_wall)
+{
+	return r->kill_after_ms > 0 && frozen_by_us && frozen_at > 0 &&
+	    now_wall >= frozen_at && now_wall - frozen_at >= r->kill_after_ms;
+}

@@ -10,13 +10,15 @@
 #include "report.h"
 #include "sample.h"
 
-/* running or frozen, from the freezer file of any hierarchy. */
+/* running or frozen, from the freezer file of any hierarchy; or killed by cgwarden. */
 const char *
 report_state(const struct container *c)
 {
 	char buf[512];
 	uint64_t v;
 
+	if (c->state == CS_KILLED)
+		return "killed";
 	for (int h = 0; h < MAX_HIER; h++) {
 		const struct cg *g = c->cg[h];
 
@@ -113,6 +115,10 @@ report_container_json(const struct container *c)
 	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? c->cpu_ns : none));
 	json_object_object_add(o, "sampled_ms", num_or_null(s ? sampled_ms(s) : none));
 	json_object_object_add(o, "state", json_object_new_string(report_state(c)));
+	json_object_object_add(o, "frozen_by_cgwarden", json_object_new_boolean(c->frozen_by_us));
+	json_object_object_add(o, "docker_paused", json_object_new_boolean(c->docker_paused));
+	json_object_object_add(o, "spikes", json_object_new_uint64(c->spikes));
+	json_object_object_add(o, "hot", json_object_new_boolean(c->hot));
 	json_object_object_add(o, "limits_via", json_object_new_string(
 	    c->via_systemd ? "systemd" : "cgroupfs"));
 	json_object_object_add(o, "cgroup", json_object_new_string(

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "policy.h"
 #include "sample.h"
 
 uint64_t
@@ -42,12 +43,22 @@ narrow(uint64_t v)
 	return v >= SAMPLE_NONE ? SAMPLE_NONE - 1 : (uint32_t)v;
 }
 
-/* Takes one sample of the container into its ring. */
+/*
+ * Takes one sample of the container into its ring.  While it is sampled
+ * fast (hot, or on every kernel event), the newest slot is overwritten
+ * until it is RING_SPACING_MS past the one before: the ring then still
+ * spans the spike window, and its newest slot is always this sample.
+ */
 void
 sample_container(struct container *c, uint64_t now_ms)
 {
-	struct sample *s = &c->ring[c->nsamples % RING];
+	struct sample *s;
 	const struct cg *cpu = c->src[CF_CPU_USAGE];
+
+	if (c->nsamples >= 2 &&
+	    (uint32_t)((uint32_t)now_ms - c->ring[(c->nsamples - 2) % RING].t_ms) < RING_SPACING_MS)
+		c->nsamples--;
+	s = &c->ring[c->nsamples % RING];
 
 	s->t_ms = (uint32_t)now_ms;
 	s->pids = narrow(read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR));

@@ -21,7 +21,10 @@ usage(void)
 	fprintf(stderr,
 	    "usage: cgwardenctl [-s SOCKET] status [--json]\n"
 	    "       cgwardenctl [-s SOCKET] top [-n N] [-d SECONDS] [--json]\n"
-	    "       cgwardenctl [-s SOCKET] reload\n");
+	    "       cgwardenctl [-s SOCKET] thaw ID|NAME\n"
+	    "       cgwardenctl [-s SOCKET] kill ID|NAME\n"
+	    "       cgwardenctl [-s SOCKET] reload\n"
+	    "       cgwardenctl [-s SOCKET] stats\n");
 	exit(2);
 }
 
@@ -161,6 +164,24 @@ main(int argc, char **argv)
 		usage();
 	if (strcmp(argv[0], "top") == 0)
 		return top_main(sock, argc, argv);
+	if (strcmp(argv[0], "thaw") == 0 || strcmp(argv[0], "kill") == 0) {
+		char line[512];
+
+		if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--json") != 0) ||
+		    strchr(argv[1], '\n') != NULL || strlen(argv[1]) > 300)
+			usage();
+		snprintf(line, sizeof(line), "%s %s", argv[0], argv[1]);
+		reply = request(sock, line);
+		o = parse_reply(reply);
+		if (argc == 3)
+			fputs(reply, stdout);
+		else
+			printf("%s: %s\n", argv[1], strcmp(argv[0], "thaw") == 0 ? "thawed" :
+			    "killed");
+		json_object_put(o);
+		free(reply);
+		return 0;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;

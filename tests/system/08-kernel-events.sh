@@ -13,7 +13,7 @@ pids_max = 5
 EOF2
 start_daemon || exit 1
 wait_for 5 sh -c "[ \"\$(cat $PIDS_H/$(ct_path "$A")/pids.max)\" = 5 ]"
-check "a kernel watch is set on pids.events" sh -c "$CGWARDENCTL -s $SOCK stats | grep -q '\"kernel_watches\":1'"
+check "kernel watches are set (pids.events, memory.events, cgroup.events)" sh -c "$CGWARDENCTL -s $SOCK stats | grep -q '\"kernel_watches\":3'"
 eq "no refused fork yet" "$(status_field "$A" fork_failures)" 0
 runin "$(ct_path "$A")" sh -c "sleep 0.3; exec $HELPERS/forker 10"
 wait_for 5 sh -c "[ \"\$(cat $PIDS_H/$(ct_path "$A")/pids.events | awk '\$1 == \"max\" {print \$2}')\" -gt 0 ]"

@@ -95,16 +95,22 @@ mkparent() {
 # runin REL [CMD...]: starts CMD (default: sleep) inside REL in every
 # hierarchy; its pid is in $LASTPID.  Not for $(...): the pid must be
 # remembered here so that cleanup ends it.
+# CMD runs only once it is in the cgroup everywhere (a gate file), so
+# nothing it forks, a bomb above all, can start outside.
 runin() {
 	rel=$1; shift
 	[ $# -gt 0 ] || set -- sleep 1000
-	"$@" </dev/null >/dev/null 2>&1 &
+	_ngate=$((${_ngate:-0} + 1)); _gate=$WORK/gate.$_ngate
+	sh -c 'while [ ! -e "$0" ]; do sleep 0.01; done; rm -f "$0"; exec "$@"' "$_gate" "$@" \
+		</dev/null >/dev/null 2>&1 &
 	LASTPID=$!
 	STARTED="$STARTED $LASTPID"
 	for h in $HIERS; do echo "$LASTPID" > "$h/$rel/cgroup.procs"; done
+	: > "$_gate"
 }
 
 rd() { cat "$1" 2>/dev/null; }
+short() { printf %.12s "$1"; }
 pids_max() { rd "$PIDS_H/$1/pids.max"; }
 mem_max() { # normalized: max, or bytes
 	v=$(rd "$MEM_H/$1/$MEMFILE")
@@ -155,10 +161,42 @@ for c in json.load(sys.stdin):
         v = c.get(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"
 }
 
+# Ends every process in this test's own tree (bombs fork past $STARTED):
+# cgroup.kill where the v2 tree has it, else freeze, SIGKILL, thaw.
+kill_tree() {
+	if [ -n "$V2" ] && [ -f "$V2/$T/cgroup.kill" ]; then
+		echo 1 > "$V2/$T/cgroup.kill" 2>/dev/null
+	elif [ -f "$FRZ_H/$T/freezer.state" ]; then
+		echo FROZEN > "$FRZ_H/$T/freezer.state" 2>/dev/null
+		for i in 1 2 3; do
+			find "$PIDS_H/$T" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		done
+		echo THAWED > "$FRZ_H/$T/freezer.state" 2>/dev/null
+	fi
+	[ -n "$V2" ] && [ -d "$V2/$T" ] && find "$V2/$T" -name cgroup.freeze -exec sh -c 'echo 0 > "$1"' _ {} \; 2>/dev/null
+	[ -n "$FRZ_H" ] && [ -f "$FRZ_H/$T/freezer.state" ] && find "$FRZ_H/$T" -name freezer.state -exec sh -c 'echo THAWED > "$1"' _ {} \; 2>/dev/null
+	return 0
+}
+
+# state_is ID STATE: status says the container is in STATE
+state_is() { [ "$(status_field "$1" state)" = "$2" ]; }
+# listed ID: the daemon has found the container
+listed() { ctl status --json | grep -q "$1"; }
+# frozen_kernel ID: a freezer of the host's layout holds the container
+frozen_kernel() {
+	_rel=$(ct_path "$1")
+	if [ -f "$FRZ_H/$_rel/freezer.state" ] && grep -q FROZEN "$FRZ_H/$_rel/freezer.state"; then return 0; fi
+	[ -n "$V2" ] && grep -q '^frozen 1' "$V2/$_rel/cgroup.events" 2>/dev/null
+}
+# note ID KEY: the trusted.cgwarden.KEY note on the container's pids directory
+note() { getfattr --only-values -n "trusted.cgwarden.$2" "$PIDS_H/$(ct_path "$1")" 2>/dev/null; }
+
 cleanup() {
 	[ -n "$DAEMON" ] && kill -KILL "$DAEMON" 2>/dev/null
+	kill_tree
 	for p in $STARTED; do kill -KILL "$p" 2>/dev/null; done
 	for p in $STARTED; do wait "$p" 2>/dev/null; done
+	sleep 0.1
 	DAEMON="" STARTED=""
 	for h in $HIERS; do
 		[ -d "$h/$T" ] || continue

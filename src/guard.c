@@ -1,0 +1,798 @@
+/*
+ * The fork-bomb guard.  After every sample of a container (the tick, the
+ * fast tick of the hot set, a kernel event) the detector looks at its
+ * ring; on a spike the decision (policy_action) is carried out through
+ * act.c and told through events.c.
+ *
+ * The hot set: a container that is young, growing, refusing forks or near
+ * its pids limit is sampled every FAST_MS until it calms down; the others
+ * only at the interval.  So where the kernel does not notify (v1
+ * pids.events) a bomb is still seen within tens of milliseconds, and a
+ * thousand quiet containers cost nothing more.
+ *
+ * Freeze on a hybrid host: the unified tree's cgroup.freeze stops the bomb
+ * at once; Docker is then asked to pause the container, which writes the
+ * v1 freezer that docker pause/unpause use, and the unified freeze is
+ * released: one freezer, the one `docker unpause` and `cgwardenctl thaw`
+ * both release.  (Docker's runtime refuses to pause a cgroup that is
+ * already frozen in the freezer it reads, so on pure v1 and pure v2
+ * hosts cgwarden's freeze stays its own and `cgwardenctl thaw` releases
+ * it.)
+ *
+ * Nothing here is state that cgroupfs cannot give back: a restarted
+ * daemon reads the freezer files and the trusted.cgwarden.action note.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "docker.h"
+#include "events.h"
+#include "guard.h"
+#include "log.h"
+#include "policy.h"
+#include "sample.h"
+#include "xmalloc.h"
+
+#define FAST_MS 10             /* the hot set's sampling period */
+#define YOUNG_MS 5000          /* a new container is hot this long */
+#define CALM_MS 2000           /* hot this long after the last sign */
+#define QUIET_MS 10000         /* between two reports of one container's spike */
+#define LOOP_MS (10 * 60000)   /* a kill this recent makes a new spike a loop */
+#define NKILLS 64
+#define NBUDGET 1024
+
+struct guard {
+	struct event_base *base;
+	struct ctable *t;
+	const struct config *cf;
+	struct docker *docker;
+	int dry_run;
+	struct event *fast;
+	struct container **hot;
+	size_t nhot, caphot;
+	/* when freezes and kills were done (monotonic ms): the budget */
+	uint64_t acts[NBUDGET];
+	unsigned nacts;
+	/* recent kills by id, for restart loops (wall clock ms) */
+	struct {
+		char id[ID_LEN + 1];
+		uint64_t at;
+	} kills[NKILLS];
+	unsigned nkills;
+	char *own[2]; /* /proc/self/cgroup and /proc/1/cgroup */
+	uint64_t counts[GUARD_COUNT];
+};
+
+static uint64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static char *
+slurp(const char *path)
+{
+	char buf[8192];
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (f == NULL)
+		return xstrdup("");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static int
+monitor(const struct guard *g)
+{
+	return g->dry_run || g->cf->mode == MODE_MONITOR;
+}
+
+/*
+ * Never act on a cgroup that holds the daemon or the host's init: a
+ * pattern that matched too much must not turn the guard on the host.
+ * The lines of /proc/PID/cgroup end in the path; the container's
+ * directory is the same path below each mount.
+ */
+static int
+safe_target(const struct guard *g, const struct container *c)
+{
+	char rel[4096];
+	size_t len;
+
+	if (c->rel == NULL || *c->rel == '\0')
+		return 0;
+	len = (size_t)snprintf(rel, sizeof(rel), "/%s", c->rel);
+	for (int i = 0; i < 2; i++)
+		for (const char *p = g->own[i]; p && *p;) {
+			const char *colon = strchr(p, ':'), *nl = strchr(p, '\n');
+
+			if (colon == NULL)
+				break;
+			colon = strchr(colon + 1, ':');
+			if (colon == NULL)
+				break;
+			colon++;
+			size_t plen = (nl ? (size_t)(nl - colon) : strlen(colon));
+
+			if (plen >= len && strncmp(colon, rel, len) == 0 &&
+			    (plen == len || colon[len] == '/'))
+				return 0;
+			p = nl ? nl + 1 : NULL;
+		}
+	return 1;
+}
+
+static void fast_cb(evutil_socket_t, short, void *);
+
+static void
+make_hot(struct guard *g, struct container *c)
+{
+	struct timeval tv = { 0, FAST_MS * 1000 };
+
+	if (c->hot)
+		return;
+	if (g->nhot == g->caphot) {
+		g->caphot = g->caphot ? g->caphot * 2 : 16;
+		g->hot = xreallocarray(g->hot, g->caphot, sizeof(*g->hot));
+	}
+	g->hot[g->nhot++] = c;
+	c->hot = 1;
+	if (!evtimer_pending(g->fast, NULL))
+		evtimer_add(g->fast, &tv);
+}
+
+static void
+drop_hot(struct guard *g, size_t i)
+{
+	g->hot[i]->hot = 0;
+	g->hot[i] = g->hot[--g->nhot];
+	if (g->nhot == 0)
+		evtimer_del(g->fast);
+}
+
+struct guard *
+guard_new(struct event_base *base, struct ctable *t, const struct config *cf, int dry_run)
+{
+	struct guard *g = xcalloc(1, sizeof(*g));
+
+	g->base = base;
+	g->t = t;
+	g->cf = cf;
+	g->dry_run = dry_run;
+	g->fast = event_new(base, -1, EV_PERSIST, fast_cb, g);
+	g->own[0] = slurp("/proc/self/cgroup");
+	g->own[1] = slurp("/proc/1/cgroup");
+	return g;
+}
+
+void
+guard_free(struct guard *g)
+{
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < g->nhot; i++)
+		g->hot[i]->hot = 0;
+	event_free(g->fast);
+	free(g->hot);
+	free(g->own[0]);
+	free(g->own[1]);
+	free(g);
+}
+
+void
+guard_set_config(struct guard *g, const struct config *cf)
+{
+	g->cf = cf;
+}
+
+void
+guard_set_docker(struct guard *g, struct docker *d)
+{
+	g->docker = d;
+}
+
+const uint64_t *
+guard_counts(const struct guard *g)
+{
+	return g->counts;
+}
+
+size_t
+guard_hot_count(const struct guard *g)
+{
+	return g ? g->nhot : 0;
+}
+
+const char *
+guard_state_name(const struct container *c)
+{
+	switch (c->state) {
+	case CS_FROZEN: return "frozen";
+	case CS_KILLED: return "killed";
+	case CS_RUNNING: break;
+	}
+	return "running";
+}
+
+static int
+budget_left(struct guard *g, uint64_t now)
+{
+	unsigned n = 0, have = g->nacts < NBUDGET ? g->nacts : NBUDGET;
+
+	for (unsigned i = 0; i < have; i++)
+		if (now - g->acts[i] < 60000)
+			n++;
+	return n < g->cf->max_actions_per_minute;
+}
+
+static void
+budget_take(struct guard *g, uint64_t now)
+{
+	g->acts[g->nacts++ % NBUDGET] = now;
+}
+
+static int
+killed_recently(const struct guard *g, const char *id, uint64_t wall)
+{
+	for (unsigned i = 0; i < NKILLS; i++)
+		if (g->kills[i].at && strcmp(g->kills[i].id, id) == 0 &&
+		    wall - g->kills[i].at < LOOP_MS)
+			return 1;
+	return 0;
+}
+
+static void
+record_kill(struct guard *g, const char *id, uint64_t wall)
+{
+	unsigned i = g->nkills++ % NKILLS;
+
+	memcpy(g->kills[i].id, id, ID_LEN + 1);
+	g->kills[i].at = wall;
+}
+
+static uint64_t
+pids_max_of(const struct container *c)
+{
+	return c->ks[KNOB_PIDS].ok ? c->ks[KNOB_PIDS].value : LIMIT_MAX;
+}
+
+/* The ring as text, oldest first: "-950ms 3/100 0, ..., 0ms 100/100 412". */
+static void
+history(const struct container *c, char *buf, size_t len)
+{
+	unsigned have = c->nsamples < RING ? c->nsamples : RING;
+	const struct sample *last = container_last(c);
+	uint64_t max = pids_max_of(c);
+	size_t off = 0;
+	char mx[24];
+
+	*buf = '\0';
+	if (last == NULL)
+		return;
+	if (max == LIMIT_MAX)
+		snprintf(mx, sizeof(mx), "max");
+	else
+		snprintf(mx, sizeof(mx), "%" PRIu64, max);
+	off += (size_t)snprintf(buf, len, "pids/pids.max refused-forks:");
+	for (unsigned i = have; i >= 1 && off < len; i--) {
+		const struct sample *s = &c->ring[(c->nsamples - i) % RING];
+		int32_t dt = (int32_t)(s->t_ms - last->t_ms);
+
+		if (dt < -2 * SPIKE_WINDOW_MS)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, " %dms %d/%s %d", (int)dt,
+		    s->pids == SAMPLE_NONE ? -1 : (int)s->pids, mx,
+		    s->fork_failures == SAMPLE_NONE ? -1 : (int)s->fork_failures);
+		if (i > 1 && off < len)
+			off += (size_t)snprintf(buf + off, len - off, ",");
+	}
+}
+
+static void
+reason(const struct verdict *v, char *buf, size_t len)
+{
+	if (v->kind == SPIKE_FORK_FAILURES)
+		snprintf(buf, len, "%" PRIu64 " forks refused by pids.max in %" PRIu64
+		    " ms (threshold per second: spike_fork_failures)", v->delta, v->window_ms);
+	else
+		snprintf(buf, len, "%" PRIu64 " new processes in %" PRIu64 " ms, %" PRIu64
+		    "/s (threshold: spike_rate)", v->delta, v->window_ms, v->per_second);
+}
+
+static const char *
+label(const struct container *c, char *buf, size_t len)
+{
+	if (c->name)
+		snprintf(buf, len, "%s (%.12s)", c->name, c->id);
+	else
+		snprintf(buf, len, "%.12s", c->id);
+	return buf;
+}
+
+/* An event about a container with its current counts. */
+static void
+fill(struct gevent *e, enum gev_kind kind, const struct container *c, char *cgpath,
+    size_t cglen)
+{
+	const struct sample *s = container_last(c);
+
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->id = c->id;
+	e->name = c->name;
+	e->image = c->image;
+	e->rule = c->rule ? c->rule->name : NULL;
+	e->cgroup = container_path(c, cgpath, cglen);
+	e->pids_current = s && s->pids != SAMPLE_NONE ? s->pids : UINT64_MAX;
+	e->pids_max = pids_max_of(c);
+	e->fork_failures = s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : UINT64_MAX;
+}
+
+static void
+reset_ring(struct container *c)
+{
+	c->nsamples = 0;
+}
+
+struct pause_req {
+	struct guard *g;
+	char id[ID_LEN + 1];
+};
+
+/* Docker's pause finished: its v1 freezer holds the container now, or ours does. */
+static void
+paused(int ok, const char *err, void *arg)
+{
+	struct pause_req *p = arg;
+	struct container *c = container_find(p->g->t, p->id);
+	char lbl[128];
+
+	if (c != NULL && c->state == CS_FROZEN) {
+		if (ok) {
+			c->docker_paused = 1;
+			act_release_v2(c);
+			log_info("container %s: Docker paused it too (docker unpause or "
+			    "cgwardenctl thaw releases it)", label(c, lbl, sizeof(lbl)));
+		} else {
+			/* Keep it in the freezer Docker reads; let go of the unified one. */
+			if (act_freeze_v1(c) == 0)
+				act_release_v2(c);
+			log_warnx("container %s: Docker did not pause it (%s); cgwarden's "
+			    "freeze holds it: cgwardenctl thaw %.12s releases it",
+			    label(c, lbl, sizeof(lbl)), err, c->id);
+		}
+	}
+	free(p);
+}
+
+/* Freeze by cgwarden: at once, then Docker's own pause takes it over (hybrid). */
+static int
+do_freeze(struct guard *g, struct container *c, const char *why, char *err, size_t errlen)
+{
+	enum freezer used;
+	char note[512];
+	int rc;
+
+	if ((rc = act_freeze(c, &used)) < 0) {
+		snprintf(err, errlen, "cannot freeze: %s", strerror(-rc));
+		return -1;
+	}
+	c->state = CS_FROZEN;
+	c->frozen_by_us = 1;
+	c->docker_paused = 0;
+	c->confirm = 1;
+	c->frozen_at = wall_ms();
+	snprintf(note, sizeof(note), "freeze %" PRIu64 " %s", c->frozen_at, why);
+	act_note(c, "action", note);
+	c->handoff = used == FREEZER_V2 && act_v1_freezer(c) != NULL;
+	make_hot(g, c); /* the confirmation is polled there too */
+	return 0;
+}
+
+/* Hybrid: Docker's pause (the v1 freezer) takes over from the unified freeze. */
+static void
+handoff(struct guard *g, struct container *c)
+{
+	struct pause_req *p;
+
+	if (!c->handoff)
+		return;
+	c->handoff = 0;
+	p = xcalloc(1, sizeof(*p));
+	p->g = g;
+	memcpy(p->id, c->id, sizeof(p->id));
+	if (c->meta != META_API || docker_post(g->docker, c->id, "pause", paused, p) < 0)
+		paused(0, "Docker is not reachable", p);
+}
+
+static int
+do_kill(struct guard *g, struct container *c, const char *why, const char **how)
+{
+	char note[512];
+	int rc;
+
+	if ((rc = act_kill(c, how)) < 0)
+		return rc;
+	c->state = CS_KILLED;
+	c->confirm = 0;
+	c->frozen_by_us = 0;
+	snprintf(note, sizeof(note), "kill %" PRIu64 " %s", wall_ms(), why);
+	act_note(c, "action", note);
+	record_kill(g, c->id, wall_ms());
+	return 0;
+}
+
+static const char *
+why_text(enum why w)
+{
+	switch (w) {
+	case WHY_MONITOR: return " (monitor mode: nothing done)";
+	case WHY_BUDGET: return " (max_actions_per_minute reached: alert only)";
+	case WHY_LOOPING: return " (killed before and spiking again after a restart: "
+	    "frozen, not killed again)";
+	case WHY_RULE: break;
+	}
+	return "";
+}
+
+/* A spike: decide, capture the evidence, act, tell. */
+static void
+on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t now)
+{
+	char why[256], hist[1024], top[512], msg[2048], err[128], lbl[128], cg[4096];
+	char action[64], evidence[1600], mx[24];
+	const char *how = NULL;
+	enum why w;
+	enum action a;
+	struct gevent e;
+	int looping = killed_recently(g, c->id, wall_ms());
+
+	c->spikes++;
+	g->counts[GUARD_SPIKES]++;
+	reason(v, why, sizeof(why));
+	history(c, hist, sizeof(hist));
+	a = policy_action(c->rule, monitor(g), budget_left(g, now), looping, &w);
+	err[0] = '\0';
+	if ((a == ACTION_FREEZE || a == ACTION_KILL) && !safe_target(g, c)) {
+		a = ACTION_ALERT;
+		snprintf(err, sizeof(err), " (its cgroup holds cgwardend or init: never acted on)");
+	}
+	snprintf(action, sizeof(action), "%s", config_action_name(a));
+	if (w != WHY_MONITOR && (a == ACTION_FREEZE || a == ACTION_KILL)) {
+		enum freezer used;
+
+		budget_take(g, now);
+		c->acted_ms = now;
+		/* Stop it first: then the evidence is exactly what ran. */
+		if (a == ACTION_KILL)
+			act_freeze(c, &used);
+		act_top(c, top, sizeof(top));
+		snprintf(evidence, sizeof(evidence), "%s; top: %s", hist, top);
+		act_note(c, "evidence", evidence);
+		if (a == ACTION_FREEZE && do_freeze(g, c, why, err, sizeof(err)) < 0) {
+			snprintf(action, sizeof(action), "freeze-failed");
+			a = ACTION_ALERT;
+		}
+		if (a == ACTION_KILL && do_kill(g, c, why, &how) < 0) {
+			snprintf(action, sizeof(action), "kill-failed");
+			snprintf(err, sizeof(err), " (kill failed)");
+			a = ACTION_ALERT;
+		}
+	} else
+		act_top(c, top, sizeof(top));
+	if (a != ACTION_FREEZE || w == WHY_MONITOR)
+		c->quiet_until_ms = now + QUIET_MS;
+	if (a == ACTION_ALERT || a == ACTION_NONE || w == WHY_MONITOR)
+		g->counts[a == ACTION_NONE ? GUARD_NONE : GUARD_ALERTS] += w != WHY_MONITOR;
+	fill(&e, GEV_SPIKE, c, cg, sizeof(cg));
+	if (e.pids_max == LIMIT_MAX)
+		snprintf(mx, sizeof(mx), "max");
+	else
+		snprintf(mx, sizeof(mx), "%" PRIu64, e.pids_max);
+	snprintf(msg, sizeof(msg), "spike in container %s image %s rule %s: %s; pids %" PRIu64
+	    "/%s; action %s%s%s%s; top: %s", label(c, lbl, sizeof(lbl)),
+	    c->image ? c->image : "?", e.rule ? e.rule : "?", why,
+	    e.pids_current == UINT64_MAX ? 0 : e.pids_current, mx, action, w == WHY_MONITOR ? " (monitor mode: nothing done)" : why_text(w), err,
+	    looping ? " [looping]" : "", top[0] ? top : "-");
+	e.action = action;
+	e.dry_run = w == WHY_MONITOR;
+	e.looping = looping;
+	e.reason = why;
+	e.history = hist;
+	e.top = top;
+	e.message = msg;
+	events_emit(&e);
+	if (a == ACTION_FREEZE && w != WHY_MONITOR)
+		handoff(g, c);
+	if (a == ACTION_KILL && w != WHY_MONITOR) {
+		g->counts[GUARD_KILLS]++;
+		fill(&e, GEV_KILL, c, cg, sizeof(cg));
+		snprintf(msg, sizeof(msg), "killed every process of container %s (%s)%s",
+		    label(c, lbl, sizeof(lbl)), how, looping ? "; it is restarting in a loop" : "");
+		e.action = "kill";
+		e.reason = why;
+		e.looping = looping;
+		e.message = msg;
+		events_emit(&e);
+	}
+}
+
+/* The kernel says the freeze is done: tell it, with how long it took. */
+static void
+confirm(struct guard *g, struct container *c, uint64_t now)
+{
+	char msg[512], lbl[128], cg[4096];
+	struct gevent e;
+
+	if (!c->confirm || act_frozen(c) != FS_FROZEN)
+		return;
+	c->confirm = 0;
+	g->counts[GUARD_FREEZES]++;
+	fill(&e, GEV_FREEZE, c, cg, sizeof(cg));
+	snprintf(msg, sizeof(msg), "froze container %s: frozen %" PRIu64 " ms after the "
+	    "spike was seen; release with: cgwardenctl thaw %.12s", label(c, lbl, sizeof(lbl)),
+	    now - c->acted_ms, c->name ? c->name : c->id);
+	e.action = "freeze";
+	e.message = msg;
+	events_emit(&e);
+}
+
+/* After every sample: hot or not, spike or not. */
+void
+guard_check(struct guard *g, struct container *c, uint64_t now)
+{
+	struct verdict v;
+
+	if (c->confirm)
+		confirm(g, c, now);
+	if (c->rule == NULL || c->state != CS_RUNNING)
+		return;
+	if (policy_hot(c->ring, c->nsamples, pids_max_of(c))) {
+		c->hot_until_ms = now + CALM_MS;
+		make_hot(g, c);
+	}
+	if (now < c->quiet_until_ms || !policy_spike(c->rule, c->ring, c->nsamples, &v))
+		return;
+	on_spike(g, c, &v, now);
+}
+
+static void
+fast_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct guard *g = arg;
+	uint64_t now = sample_now_ms();
+
+	(void)fd, (void)what;
+	for (size_t i = 0; i < g->nhot;) {
+		struct container *c = g->hot[i];
+
+		if (c->state == CS_RUNNING)
+			sample_container(c, now);
+		guard_check(g, c, now);
+		if (now >= c->hot_until_ms && !c->confirm && g->hot[i] == c) {
+			drop_hot(g, i);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* The freezer may have changed outside (docker pause/unpause, by hand). */
+void
+guard_refresh(struct guard *g, struct container *c)
+{
+	enum fstate fs = act_frozen(c);
+	char msg[512], lbl[128], cg[4096];
+	struct gevent e;
+
+	if (c->state == CS_FROZEN && fs == FS_THAWED) {
+		c->state = CS_RUNNING;
+		c->confirm = 0;
+		c->frozen_by_us = 0;
+		c->docker_paused = 0;
+		reset_ring(c);
+		act_note(c, "action", NULL);
+		fill(&e, GEV_THAW, c, cg, sizeof(cg));
+		snprintf(msg, sizeof(msg), "container %s was thawed outside cgwarden "
+		    "(docker unpause, or by hand)", label(c, lbl, sizeof(lbl)));
+		e.action = "thaw";
+		e.message = msg;
+		g->counts[GUARD_THAWS]++;
+		events_emit(&e);
+	} else if (c->state == CS_RUNNING && fs != FS_THAWED)
+		c->state = CS_FROZEN; /* paused by someone else: not ours to kill */
+}
+
+/* A container directory appeared: rebuild what the guard knew of it. */
+void
+guard_found(struct guard *g, struct container *c, uint64_t now)
+{
+	char note[512];
+	uint64_t at;
+
+	if (c->born_ms == 0) {
+		c->born_ms = now;
+		c->hot_until_ms = now + YOUNG_MS;
+		make_hot(g, c);
+	}
+	if (c->state != CS_RUNNING || act_frozen(c) == FS_THAWED)
+		return;
+	c->state = CS_FROZEN;
+	if (act_read_note(c, "action", note, sizeof(note)) > 0 &&
+	    sscanf(note, "freeze %" SCNu64, &at) == 1) {
+		c->frozen_by_us = 1;
+		c->frozen_at = at;
+		/* The v1 freezer alone, with a unified tree: Docker's pause took over. */
+		c->docker_paused = act_v1_freezer(c) != NULL && act_v2(c) != NULL;
+	}
+}
+
+/* Docker started it again (a restart policy, docker start): a new life. */
+void
+guard_started(struct guard *g, struct container *c, uint64_t now)
+{
+	if (c->state != CS_KILLED)
+		return;
+	c->state = CS_RUNNING;
+	c->born_ms = now;
+	c->hot_until_ms = now + YOUNG_MS;
+	c->quiet_until_ms = 0;
+	reset_ring(c);
+	make_hot(g, c);
+}
+
+void
+guard_forget(struct guard *g, struct container *c)
+{
+	for (size_t i = 0; i < g->nhot; i++)
+		if (g->hot[i] == c) {
+			drop_hot(g, i);
+			return;
+		}
+}
+
+/* Each interval: frozen ones may have been thawed; kill_after escalates. */
+void
+guard_tick(struct guard *g, uint64_t now)
+{
+	uint64_t wall = wall_ms();
+
+	for (size_t i = 0; i < g->t->n; i++) {
+		struct container *c = g->t->c[i];
+
+		if (c->state != CS_FROZEN)
+			continue;
+		guard_refresh(g, c);
+		if (c->state == CS_FROZEN && c->rule != NULL && !monitor(g) &&
+		    policy_kill_due(c->rule, c->frozen_by_us, c->frozen_at, wall)) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "still frozen after kill_after (%" PRIu64 " ms)",
+			    c->rule->kill_after_ms);
+			guard_kill(g, c, why, NULL, 0);
+		}
+	}
+	(void)now;
+}
+
+/* Kills a container now (kill_after, cgwardenctl kill): 0, or -1 with err. */
+int
+guard_kill(struct guard *g, struct container *c, const char *by, char *err, size_t errlen)
+{
+	char msg[512], lbl[128], cg[4096];
+	const char *how;
+	struct gevent e;
+	int rc;
+
+	if (!safe_target(g, c)) {
+		if (err)
+			snprintf(err, errlen, "its cgroup holds cgwardend or init: not killed");
+		return -1;
+	}
+	if ((rc = do_kill(g, c, by, &how)) < 0) {
+		if (err)
+			snprintf(err, errlen, "cannot kill: %s", strerror(-rc));
+		log_warnx("container %s: kill (%s) failed: %s", label(c, lbl, sizeof(lbl)), by,
+		    strerror(-rc));
+		return -1;
+	}
+	g->counts[GUARD_KILLS]++;
+	fill(&e, GEV_KILL, c, cg, sizeof(cg));
+	snprintf(msg, sizeof(msg), "killed every process of container %s (%s): %s",
+	    label(c, lbl, sizeof(lbl)), how, by);
+	e.action = "kill";
+	e.reason = by;
+	e.message = msg;
+	events_emit(&e);
+	return 0;
+}
+
+struct thaw_req {
+	struct guard *g;
+	char id[ID_LEN + 1];
+	char by[64];
+	guard_done_cb cb;
+	void *arg;
+};
+
+static void
+thawed(struct guard *g, struct container *c, const char *by, const char *how)
+{
+	char msg[512], lbl[128], cg[4096];
+	struct gevent e;
+
+	c->state = CS_RUNNING;
+	c->confirm = 0;
+	c->frozen_by_us = 0;
+	c->docker_paused = 0;
+	c->quiet_until_ms = 0;
+	reset_ring(c);
+	act_note(c, "action", NULL);
+	g->counts[GUARD_THAWS]++;
+	fill(&e, GEV_THAW, c, cg, sizeof(cg));
+	snprintf(msg, sizeof(msg), "thawed container %s (%s, %s)", label(c, lbl, sizeof(lbl)),
+	    by, how);
+	e.action = "thaw";
+	e.reason = by;
+	e.message = msg;
+	events_emit(&e);
+}
+
+static void
+unpaused(int ok, const char *err, void *arg)
+{
+	struct thaw_req *r = arg;
+	struct container *c = container_find(r->g->t, r->id);
+	char msg[256];
+	int rc = 0;
+
+	if (c == NULL) {
+		r->cb(-1, "the container is gone", r->arg);
+	} else if (ok || (rc = act_thaw(c)) == 0) {
+		act_thaw(c);
+		thawed(r->g, c, r->by, ok ? "docker unpause" : "freezer");
+		r->cb(0, NULL, r->arg);
+	} else {
+		snprintf(msg, sizeof(msg), "Docker: %s; freezer: %s", err, strerror(-rc));
+		r->cb(-1, msg, r->arg);
+	}
+	free(r);
+}
+
+/*
+ * Releases a frozen container: through Docker when Docker's pause holds
+ * it (so docker ps agrees), else by writing the freezers.  cb may be
+ * called before this returns.
+ */
+void
+guard_thaw(struct guard *g, struct container *c, const char *by, guard_done_cb cb, void *arg)
+{
+	struct thaw_req *r;
+
+	if (act_frozen(c) == FS_THAWED && c->state != CS_FROZEN) {
+		cb(-1, "it is not frozen", arg);
+		return;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->g = g;
+	memcpy(r->id, c->id, sizeof(r->id));
+	snprintf(r->by, sizeof(r->by), "%s", by);
+	r->cb = cb;
+	r->arg = arg;
+	if (c->docker_paused && docker_post(g->docker, c->id, "unpause", unpaused, r) == 0)
+		return;
+	unpaused(0, "Docker does not hold it", r);
+}
