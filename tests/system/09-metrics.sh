@@ -81,12 +81,27 @@ eq "a removed container leaves cgwarden_containers" "$(host cgwarden_containers)
 eq "and every series of it is gone" "$(grep -c "id=\"$B\"" "$WORK/m.txt")" 0
 eq "the others stay" "$(val cgwarden_container_pids "$A")" 3
 
+# The guard freezes a fork bomb (the default rule): counted as it happens.
+BOMB=$(cid 92)
+mkct "$BOMB"
+echo 50 > "$PIDS_H/$(ct_path "$BOMB")/pids.max"
+wait_for 5 sh -c "curl -sf $U | grep -q '^cgwarden_containers 2\$'"
+runin "$(ct_path "$BOMB")" "$HELPERS/forkbomb" 20
+wait_for 10 sh -c "curl -sf $U | grep -q '^cgwarden_container_frozen{id=\"$BOMB\".* 1\$'"
+scrape
+eq "a guard freeze: frozen = 1" "$(val cgwarden_container_frozen "$BOMB")" 1
+eq "cgwarden_actions_total{action=freeze} = 1" \
+    "$(grep '^cgwarden_actions_total{action="freeze"}' "$WORK/m.txt" | awk '{print $2}')" 1
+check "cgwarden_spikes_total of the bomb >= 1" [ "$(val cgwarden_spikes_total "$BOMB")" -ge 1 ]
+check "its refused forks are counted" [ "$(val cgwarden_container_fork_failures_total "$BOMB")" -ge 1 ]
+eq "the quiet container has no spike" "$(val cgwarden_spikes_total "$A")" 0
+
 # A reload that moves the endpoint rebinds.
 P2=$(free_port 127.0.0.2)
 sed -i "s/^metrics_listen = .*/metrics_listen = 127.0.0.2:$P2/" "$CONF"
 check "reload with a new metrics_listen" ctl reload
 OLD=$U; U=$(url 2)
-check "serves on the new address" sh -c "[ -n '$U' ] && curl -sf $U | grep -q '^cgwarden_containers 1\$'"
+check "serves on the new address" sh -c "[ -n '$U' ] && curl -sf $U | grep -q '^cgwarden_containers 2\$'"
 check "not on the old one" sh -c "! curl -sf --max-time 2 $OLD >/dev/null"
 
 # An address already taken: logged, the daemon goes on, the old endpoint stays.
@@ -103,7 +118,7 @@ wait_for 5 grep -q "metrics: cannot listen on 127.0.0.1:$BUSY" "$LOG"
 check "a busy port is logged with the address and the reason" \
     grep -q "metrics: cannot listen on 127.0.0.1:$BUSY: Address already in use; still serving on 127.0.0.2:$P2" "$LOG"
 check "the daemon keeps running" kill -0 "$DAEMON"
-check "the old endpoint keeps serving" sh -c "curl -sf $U | grep -q '^cgwarden_containers 1\$'"
+check "the old endpoint keeps serving" sh -c "curl -sf $U | grep -q '^cgwarden_containers 2\$'"
 cp "$CONF" "$WORK/good.conf"
 echo "bogus = 1" >> "$CONF"
 kill -HUP "$DAEMON"
