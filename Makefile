@@ -31,7 +31,7 @@ DRIVERS = $(patsubst tests/drivers/%.c,$(BUILD)/drivers/%,$(wildcard tests/drive
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            libjson-c-dev attr busybox-static python3 \
            user-mode-linux systemd dbus docker.io bc time \
-           prometheus-alertmanager
+           prometheus-alertmanager prometheus tmux curl groff-base man-db
 
 .PHONY: all deps check unit system docker system-v2 run install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
@@ -42,8 +42,8 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
 $(BUILD)/cgwardend: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/cgwardenctl: tools/cgwardenctl.c $(wildcard include/*.h) | $(BUILD)/obj
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+$(BUILD)/cgwardenctl: $(wildcard tools/*.c tools/*.h) $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/unit.h | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
@@ -90,19 +90,32 @@ check: deps
 run: deps all
 	$(BUILD)/cgwardend -d -c conf/cgwarden.conf
 
+# Paths below PREFIX but the unit's, the config's and the catalog's:
+# systemd looks for units in /lib/systemd/system, the config is /etc's.
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= /lib/systemd/system
+CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/cgwarden
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/cgwarden \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/cgwardend $(DESTDIR)$(PREFIX)/sbin/cgwardend
 	install -m 755 $(BUILD)/cgwardenctl $(DESTDIR)$(PREFIX)/bin/cgwardenctl
 	test -e $(DESTDIR)/etc/cgwarden/cgwarden.conf || \
 		install -m 644 conf/cgwarden.conf $(DESTDIR)/etc/cgwarden/cgwarden.conf
-	install -d $(DESTDIR)/lib/systemd/system
-	sed 's,@SBINDIR@,$(PREFIX)/sbin,g' conf/cgwarden.service > $(DESTDIR)/lib/systemd/system/cgwarden.service
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/catalog $(DESTDIR)$(PREFIX)/share/doc/cgwarden
-	sed 's,@DOCDIR@,$(PREFIX)/share/doc/cgwarden,g' conf/cgwarden.catalog > \
-		$(DESTDIR)$(PREFIX)/lib/systemd/catalog/cgwarden.catalog
+	sed 's,@SBINDIR@,$(PREFIX)/sbin,g' conf/cgwarden.service > $(DESTDIR)$(UNITDIR)/cgwarden.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/cgwarden.service
+	install -m 644 man/cgwardend.8 man/cgwardenctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 man/cgwarden.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	if [ -f conf/cgwarden.catalog ]; then \
+		install -d $(DESTDIR)$(CATALOGDIR) && \
+		sed 's,@DOCDIR@,$(PREFIX)/share/doc/cgwarden,g' conf/cgwarden.catalog > \
+			$(DESTDIR)$(CATALOGDIR)/cgwarden.catalog && \
+		if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then \
+			journalctl --update-catalog || true; fi; \
+	fi
+	install -d $(DESTDIR)$(PREFIX)/share/doc/cgwarden
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/cgwarden/README.md
-	-test -n "$(DESTDIR)" || journalctl --update-catalog
 
 bench: deps all
 	@tests/bench/run.sh $(BUILD)

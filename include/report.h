@@ -8,6 +8,8 @@
 struct json_object;
 
 const char *report_state(const struct container *);
+/* The limit in force now (LIMIT_MAX: unlimited); -1 when no hierarchy has it. */
+int report_limit(const struct container *, enum knob, uint64_t *);
 struct json_object *report_container_json(const struct container *);
 struct json_object *report_status_json(const struct ctable *);
 void report_oneshot(const struct ctable *, FILE *);

@@ -17,6 +17,7 @@
 
 #include "discover.h"
 #include "log.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 #define WATCH_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR)
@@ -99,8 +100,10 @@ add_watch(struct discover *d, int hidx, int pat, int level, const char *path)
 	if (d->ifd < 0)
 		return;
 	if ((wd = inotify_add_watch(d->ifd, path, WATCH_MASK)) < 0) {
-		if (errno != ENOENT)
+		if (errno != ENOENT) {
 			log_warn("inotify watch on %s", path);
+			metrics_count_error(MERR_INOTIFY);
+		}
 		return;
 	}
 	for (size_t i = 0; i < d->nw; i++)
@@ -227,6 +230,7 @@ handle_event(struct discover *d, const struct inotify_event *ev)
 
 	if (ev->mask & IN_Q_OVERFLOW) {
 		log_warnx("inotify queue overflowed: rescanning every cgroup tree");
+		metrics_count_error(MERR_INOTIFY);
 		discover_scan(d);
 		return;
 	}
@@ -270,8 +274,10 @@ discover_dispatch(struct discover *d)
 			handle_event(d, ev);
 			p += sizeof(*ev) + ev->len;
 		}
-	if (n < 0 && errno != EAGAIN && errno != EINTR)
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		log_warn("reading inotify events");
+		metrics_count_error(MERR_INOTIFY);
+	}
 }
 
 void

@@ -15,6 +15,7 @@
 #include "enforce.h"
 #include "events.h"
 #include "log.h"
+#include "metrics.h"
 #include "policy.h"
 #include "sample.h"
 #include "sysd.h"
@@ -288,6 +289,7 @@ systemd_done(int rc, const char *err, void *arg)
 		c->ks[v->k].ok = 0; /* read back what systemd wrote at the next pass */
 		log_set(c, g, v->k, v->cur, v->target, NULL, " through systemd");
 	} else {
+		metrics_count_error(MERR_LIMIT_WRITE);
 		sysd_unit_of(g, unit, sizeof(unit));
 		log_warnx("container %s: systemd refused %s=%s on %s (%s): writing cgroupfs "
 		    "from now on", enforce_label(c, lbl, sizeof(lbl)), sysd_property(v->k),
@@ -333,6 +335,7 @@ write_and_record(struct container *c, struct cg *g, enum knob k, uint64_t cur,
 	int rc;
 
 	if ((rc = write_limit(g, k, target)) < 0) {
+		metrics_count_error(MERR_LIMIT_WRITE);
 		ks->ok = 0;
 		ks->retry_at = now_ms + RETRY_MS;
 		if (!ks->warned) {

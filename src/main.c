@@ -34,6 +34,7 @@
 #include "kwatch.h"
 #include "log.h"
 #include "posture.h"
+#include "metrics.h"
 #include "report.h"
 #include "sample.h"
 #include "sysd.h"
@@ -271,6 +272,7 @@ sample_pass(void)
 	    (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec;
 	d.pass_cpu_ns += d.pass_last_ns;
 	d.passes++;
+	metrics_observe_pass(d.pass_last_ns);
 	if (before != d.t.n)
 		notify_status();
 }
@@ -379,6 +381,7 @@ reload(void)
 			len += (size_t)sprintf(text + len, "%s\n", errs.msg[i]);
 		}
 		config_errors_free(&errs);
+		metrics_count_error(MERR_RELOAD);
 		sd_notify(0, "READY=1");
 		return text;
 	}
@@ -418,6 +421,7 @@ reload(void)
 	if (strcmp(cf->alert_webhook, old->alert_webhook) != 0 &&
 	    alertmgr_set_target(d.alerts, cf->alert_webhook, err, sizeof(err)) < 0)
 		log_warnx("alert_webhook: %s", err);
+	metrics_listen(cf->metrics_listen);
 	start_tick();
 	config_free(old);
 	sample_pass();
@@ -695,6 +699,8 @@ start_loop(void)
 	start_discovery();
 	if (start_control(err, sizeof(err)) < 0)
 		fatalx("control socket: %s", err);
+	metrics_init(d.base, &d.t, &d.docker);
+	metrics_listen(d.cf->metrics_listen);
 	start_tick();
 	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
 		struct timeval tv = { (time_t)(wd_usec / 2000000),
@@ -708,6 +714,7 @@ start_loop(void)
 static void
 shutdown_all(void)
 {
+	metrics_free();
 	control_free(d.ctl);
 	posture_free(d.posture);
 	stop_docker();

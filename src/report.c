@@ -55,6 +55,15 @@ limit_now(const struct container *c, enum knob k, int *found)
 	return LIMIT_MAX;
 }
 
+int
+report_limit(const struct container *c, enum knob k, uint64_t *v)
+{
+	int found;
+
+	*v = limit_now(c, k, &found);
+	return found ? 0 : -1;
+}
+
 static struct json_object *
 limit_json(const struct container *c, enum knob k)
 {
@@ -72,6 +81,15 @@ static struct json_object *
 str_or_null(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
+}
+
+/* When s was taken, on the 64-bit monotonic clock (the ring keeps 32 bits). */
+static uint64_t
+sampled_ms(const struct sample *s)
+{
+	uint64_t now = sample_now_ms();
+
+	return now - (uint32_t)((uint32_t)now - s->t_ms);
 }
 
 struct json_object *
@@ -95,6 +113,7 @@ report_container_json(const struct container *c)
 	json_object_object_add(o, "memory_max", limit_json(c, KNOB_MEMORY));
 	json_object_object_add(o, "cpus", limit_json(c, KNOB_CPU));
 	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? c->cpu_ns : none));
+	json_object_object_add(o, "sampled_ms", num_or_null(s ? sampled_ms(s) : none));
 	json_object_object_add(o, "state", json_object_new_string(report_state(c)));
 	json_object_object_add(o, "frozen_by_cgwarden", json_object_new_boolean(c->frozen_by_us));
 	json_object_object_add(o, "docker_paused", json_object_new_boolean(c->docker_paused));

@@ -19,16 +19,23 @@ else
 	esac
 fi
 
-out=$(VM_ENV=BUILD BUILD=$build tests/vm/run-v2-systemd -t 600 -- sh tests/vm/systemd-dbus.sh 2>&1); src=$?
-printf '%s\n' "$out" | grep -E '^(ok|not ok|#)|passed, [0-9]+ failed' | awk '!seen[$0]++'
-if [ $src -eq 77 ]; then
-	echo "SKIP: no VM with systemd as PID 1 (user-mode-linux, systemd or dbus missing): the D-Bus path was not tested" >&2
-else
-	line=$(printf '%s\n' "$out" | grep -E '^systemd-dbus: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+# vm_systemd SCRIPT LABEL: SCRIPT in a VM whose PID 1 is systemd.
+vm_systemd() {
+	name=$(basename "$1" .sh)
+	out=$(VM_ENV=BUILD BUILD=$build tests/vm/run-v2-systemd -t 600 -- sh "$1" 2>&1); src=$?
+	printf '%s\n' "$out" | grep -E '^(ok|not ok|#)|passed, [0-9]+ failed' | awk '!seen[$0]++'
+	if [ $src -eq 77 ]; then
+		echo "SKIP: no VM with systemd as PID 1 (user-mode-linux, systemd or dbus missing): $name did not run" >&2
+		return
+	fi
+	line=$(printf '%s\n' "$out" | grep -E "^$name: [0-9]+ passed, [0-9]+ failed" | tail -n 1)
 	p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/'); p=${p:-0}
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/'); f=${f:-1}
 	[ $src -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	echo "systemd-v2 $p $f" >> "$build/results/counts"
+	echo "$2 $p $f" >> "$build/results/counts"
 	[ "$f" -eq 0 ] || { printf '%s\n' "$out" | tail -n 40; rc=1; }
-fi
+}
+# The D-Bus path, then the hardened unit as systemd runs it.
+vm_systemd tests/vm/systemd-dbus.sh systemd-v2
+vm_systemd tests/vm/systemd-unit.sh systemd-unit
 exit $rc

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgwardenctl.h"
+
 #define DEFAULT_SOCKET "/run/cgwarden/cgwarden.sock"
 #define MAX_REPLY (64u << 20)
 
@@ -19,6 +21,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: cgwardenctl [-s SOCKET] status [--json]\n"
+	    "       cgwardenctl [-s SOCKET] top [-n N] [-d SECONDS] [--json]\n"
 	    "       cgwardenctl [-s SOCKET] events [--json]\n"
 	    "       cgwardenctl [-s SOCKET] thaw ID|NAME\n"
 	    "       cgwardenctl [-s SOCKET] kill ID|NAME\n"
@@ -57,7 +60,7 @@ send_request(const char *sock, const char *line)
 }
 
 /* Sends one request line and returns the whole reply, or exits 2. */
-static char *
+char *
 request(const char *sock, const char *line)
 {
 	size_t len = 0, cap = 65536;
@@ -81,7 +84,7 @@ request(const char *sock, const char *line)
 	return buf;
 }
 
-static struct json_object *
+struct json_object *
 parse_reply(const char *text)
 {
 	struct json_object *o = json_tokener_parse(text);
@@ -350,6 +353,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		usage();
+	if (strcmp(argv[0], "top") == 0)
+		return top_main(sock, argc, argv);
 	if (strcmp(argv[0], "events") == 0) {
 		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json") != 0))
 			usage();

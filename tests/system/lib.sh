@@ -122,8 +122,8 @@ cpu_quota() { # max, or the quota in µs
 }
 
 # write_conf [EXTRA_GLOBAL_LINES] then rule sections on stdin.  The
-# variables INTERVAL, PATTERNS, DOCKER_SOCKET_CONF and DATA_ROOT_CONF
-# override the test defaults (no Docker).
+# variables INTERVAL, PATTERNS, DOCKER_SOCKET_CONF, DATA_ROOT_CONF and
+# METRICS_LISTEN override the test defaults (no Docker, no metrics).
 write_conf() {
 	{
 		echo "[global]"
@@ -132,7 +132,7 @@ write_conf() {
 		echo "interval = ${INTERVAL:-100ms}"
 		echo "docker_socket = ${DOCKER_SOCKET_CONF:-}"
 		echo "docker_data_root = ${DATA_ROOT_CONF:-}"
-		echo "metrics_listen ="
+		echo "metrics_listen = ${METRICS_LISTEN:-}"
 		echo "control_socket = $SOCK"
 		[ $# -gt 0 ] && printf '%s\n' "$@"
 		cat

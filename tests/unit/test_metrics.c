@@ -1,0 +1,185 @@
+/* The metrics text: label escaping, series per container, counters, the histogram. */
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <stdlib.h>
+
+#include "events.h"
+#include "log.h"
+#include "metrics.h"
+#include "sample.h"
+#include "unit.h"
+#include "xmalloc.h"
+
+static void
+test_escape(void)
+{
+	char buf[64];
+
+	CHECK(metrics_escape_label("plain", buf, sizeof(buf)) == 5);
+	CHECK_STR(buf, "plain");
+	CHECK(metrics_escape_label("a\"b\\c\nd", buf, sizeof(buf)) == 10);
+	CHECK_STR(buf, "a\\\"b\\\\c\\nd");
+	CHECK(metrics_escape_label("", buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "");
+	CHECK(metrics_escape_label(NULL, buf, sizeof(buf)) == 0);
+	/* as snprintf: the length it needs, cut to what fits */
+	CHECK(metrics_escape_label("\"\"\"\"", buf, 4) == 8);
+	CHECK_STR(buf, "\\\"\\");
+	CHECK(metrics_escape_label("abc", NULL, 0) == 3);
+	/* UTF-8 passes through untouched */
+	CHECK(metrics_escape_label("caf\xc3\xa9", buf, sizeof(buf)) == 5);
+}
+
+/* The exposition as one string; free() it. */
+static char *
+render(void)
+{
+	struct evbuffer *b = evbuffer_new();
+	size_t n;
+	char *s;
+
+	metrics_render(b);
+	n = evbuffer_get_length(b);
+	s = xmalloc(n + 1);
+	evbuffer_remove(b, s, n);
+	s[n] = '\0';
+	evbuffer_free(b);
+	return s;
+}
+
+static struct container *
+fake(const char *id, const char *name, const char *image, uint32_t pids, uint32_t forks)
+{
+	struct container *c = xcalloc(1, sizeof(*c));
+
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->name = name ? xstrdup(name) : NULL;
+	c->image = image ? xstrdup(image) : NULL;
+	c->ring[0].t_ms = 1;
+	c->ring[0].pids = pids;
+	c->ring[0].fork_failures = forks;
+	c->nsamples = 1;
+	c->mem = 4096;
+	c->cpu_ns = 1500000000;
+	return c;
+}
+
+static void
+test_render(void)
+{
+	struct event_base *base = event_base_new();
+	struct ctable t = { 0 };
+	struct docker *none = NULL;
+	const char *a = "aaaa000000000000000000000000000000000000000000000000000000000001";
+	const char *b = "bbbb000000000000000000000000000000000000000000000000000000000002";
+	struct gevent e = { 0 };
+	char *s, want[512];
+
+	t.c = xcalloc(2, sizeof(*t.c));
+	t.c[0] = fake(b, "we\"ird\\na\nme", "img:1", 7, 3);
+	t.c[1] = fake(a, NULL, NULL, 1, 0);
+	t.c[0]->spikes = 2;
+	t.n = 2;
+	metrics_init(base, &t, &none);
+
+	s = render();
+	CHECK(strstr(s, "# TYPE cgwarden_containers gauge\ncgwarden_containers 2\n") != NULL);
+	snprintf(want, sizeof(want), "cgwarden_container_pids{id=\"%s\",name=\"we\\\"ird\\\\na\\nme\","
+	    "image=\"img:1\"} 7\n", b);
+	CHECK(strstr(s, want) != NULL);
+	snprintf(want, sizeof(want), "cgwarden_container_pids{id=\"%s\",name=\"\",image=\"\"} 1\n", a);
+	CHECK(strstr(s, want) != NULL);
+	/* sorted by id: a before b */
+	CHECK(strstr(s, want) < strstr(s, "cgwarden_container_pids{id=\"bbbb"));
+	CHECK(strstr(s, "cgwarden_container_fork_failures_total{id=\"bbbb") != NULL);
+	CHECK(strstr(s, "image=\"img:1\"} 3\n") != NULL);
+	CHECK(strstr(s, "cgwarden_spikes_total{id=\"bbbb0") != NULL);
+	CHECK(strstr(s, "image=\"img:1\"} 2\n") != NULL);
+	/* no cgroup to read limits from: unlimited */
+	CHECK(strstr(s, "cgwarden_container_pids_max{id=\"aaaa") != NULL);
+	CHECK(strstr(s, "name=\"\",image=\"\"} +Inf\n") != NULL);
+	CHECK(strstr(s, "cgwarden_container_cpu_seconds_total{id=\"aaaa") != NULL);
+	CHECK(strstr(s, "} 1.500000000\n") != NULL);
+	CHECK(strstr(s, "rule=\"defaults\"} 1\n") != NULL);
+	/* every action is there from the start; no Docker configured, no docker_up */
+	CHECK(strstr(s, "cgwarden_actions_total{action=\"freeze\"} 0\n") != NULL);
+	CHECK(strstr(s, "cgwarden_actions_total{action=\"kill\"} 0\n") != NULL);
+	CHECK(strstr(s, "cgwarden_actions_total{action=\"alert\"} 0\n") != NULL);
+	CHECK(strstr(s, "cgwarden_errors_total{kind=\"limit_write\"} 0\n") != NULL);
+	CHECK(strstr(s, "cgwarden_docker_up") == NULL);
+	CHECK(strstr(s, "cgwarden_sample_seconds_count 0\n") != NULL);
+	free(s);
+
+	/* actions come from events; monitor mode's are not carried out */
+	e.kind = GEV_FREEZE;
+	e.action = "freeze";
+	events_emit(&e);
+	e.dry_run = 1;
+	events_emit(&e);
+	e.dry_run = 0;
+	e.kind = GEV_SPIKE;
+	e.action = "alert";
+	events_emit(&e);
+	e.kind = GEV_SPIKE;
+	e.action = "freeze";
+	events_emit(&e);
+	metrics_count_error(MERR_DOCKER);
+	metrics_observe_pass(30000);     /* 30 µs */
+	metrics_observe_pass(2000000000); /* 2 s: only +Inf */
+	s = render();
+	CHECK(strstr(s, "cgwarden_actions_total{action=\"freeze\"} 1\n") != NULL);
+	CHECK(strstr(s, "cgwarden_actions_total{action=\"alert\"} 1\n") != NULL);
+	CHECK(strstr(s, "cgwarden_actions_total{action=\"kill\"} 0\n") != NULL);
+	CHECK(strstr(s, "cgwarden_errors_total{kind=\"docker\"} 1\n") != NULL);
+	CHECK(strstr(s, "cgwarden_sample_seconds_bucket{le=\"2.5e-05\"} 0\n") != NULL);
+	CHECK(strstr(s, "cgwarden_sample_seconds_bucket{le=\"5e-05\"} 1\n") != NULL);
+	CHECK(strstr(s, "cgwarden_sample_seconds_bucket{le=\"1\"} 1\n") != NULL);
+	CHECK(strstr(s, "cgwarden_sample_seconds_bucket{le=\"+Inf\"} 2\n") != NULL);
+	CHECK(strstr(s, "cgwarden_sample_seconds_count 2\n") != NULL);
+	CHECK(strstr(s, "cgwarden_sample_seconds_sum 2.000030000\n") != NULL);
+	free(s);
+
+	/* a container that is gone takes its series with it */
+	t.n = 1;
+	s = render();
+	CHECK(strstr(s, "cgwarden_containers 1\n") != NULL);
+	CHECK(strstr(s, "id=\"aaaa") == NULL);
+	CHECK(strstr(s, "id=\"bbbb") != NULL);
+	free(s);
+
+	metrics_free();
+	for (size_t i = 0; i < 2; i++) {
+		free(t.c[i]->name);
+		free(t.c[i]->image);
+		free(t.c[i]);
+	}
+	free(t.c);
+	event_base_free(base);
+}
+
+/* Bad addresses fail cleanly; a good one serves, and "" stops it. */
+static void
+test_listen(void)
+{
+	struct event_base *base = event_base_new();
+	struct ctable t = { 0 };
+
+	metrics_init(base, &t, NULL);
+	CHECK(metrics_listen("nowhere") < 0);
+	CHECK(metrics_listen("256.1.1.1:80") < 0);
+	CHECK(metrics_listen("127.0.0.1:0") == 0);
+	CHECK(metrics_listen("127.0.0.1:0") == 0); /* the same: kept */
+	CHECK(metrics_listen("") == 0);
+	metrics_free();
+	event_base_free(base);
+}
+
+int
+main(void)
+{
+	log_init(0, 0);
+	test_escape();
+	test_render();
+	test_listen();
+	return unit_done("test_metrics");
+}
