@@ -22,11 +22,13 @@ eq "ExecStart is PREFIX/sbin" "$(grep '^ExecStart=' "$R/lib/systemd/system/cgwar
 check "no @VAR@ left in the unit" sh -c "! grep -q '@[A-Z_]*@' $R/lib/systemd/system/cgwarden.service"
 if [ -f "$TOP/conf/cgwarden.catalog" ]; then
 	eq "journal catalog" "$(mode "$R/usr/lib/systemd/catalog/cgwarden.catalog")" 644
+	check "the catalog points at the installed README" grep -q "/usr/share/doc/cgwarden/README.md" "$R/usr/lib/systemd/catalog/cgwarden.catalog"
+	check "no @DOCDIR@ left in the catalog" sh -c "! grep -q '@DOCDIR@' $R/usr/lib/systemd/catalog/cgwarden.catalog"
 else
 	check "no catalog in the tree, none installed" test ! -e "$R/usr/lib/systemd/catalog"
 fi
 eq "nothing else installed" "$(cd "$R" && find . -type f | grep -v catalog | sort | tr '\n' ' ')" \
-    "./etc/cgwarden/cgwarden.conf ./lib/systemd/system/cgwarden.service ./usr/bin/cgwardenctl ./usr/sbin/cgwardend ./usr/share/man/man5/cgwarden.conf.5 ./usr/share/man/man8/cgwardenctl.8 ./usr/share/man/man8/cgwardend.8 "
+    "./etc/cgwarden/cgwarden.conf ./lib/systemd/system/cgwarden.service ./usr/bin/cgwardenctl ./usr/sbin/cgwardend ./usr/share/doc/cgwarden/README.md ./usr/share/man/man5/cgwarden.conf.5 ./usr/share/man/man8/cgwardenctl.8 ./usr/share/man/man8/cgwardend.8 "
 
 echo "# edited by the operator" >> "$R/etc/cgwarden/cgwarden.conf"
 check "a second install succeeds" inst DESTDIR="$R" PREFIX=/usr
