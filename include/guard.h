@@ -28,6 +28,7 @@ void guard_forget(struct guard *, struct container *);
 void guard_check(struct guard *, struct container *, uint64_t now);
 void guard_refresh(struct guard *, struct container *);
 void guard_tick(struct guard *, uint64_t now);
+void guard_contain(struct guard *, struct container *, enum action, const char *why);
 int guard_kill(struct guard *, struct container *, const char *by, char *err, size_t errlen);
 void guard_thaw(struct guard *, struct container *, const char *by, guard_done_cb, void *);
 const char *guard_state_name(const struct container *);

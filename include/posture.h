@@ -24,7 +24,7 @@ void posture_free(struct posture *);
  */
 char *posture_audit(struct posture *, struct ctl_client *, const char *docker_socket);
 /* Docker described a container: check it, tell the findings it did not have. */
-void posture_inspected(struct container *, struct json_object *inspect,
+int posture_inspected(struct container *, struct json_object *inspect,
     const char *docker_socket);
 /*
  * Does a bind mount of the host path expose the Docker socket (sock, or

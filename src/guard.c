@@ -740,6 +740,49 @@ guard_kill(struct guard *g, struct container *c, const char *by, char *err, size
 	return 0;
 }
 
+/*
+ * Contains a container for a reason other than a spike (a rule's
+ * on_docker_socket): the same freeze or kill, the same budget, the same
+ * refusal to touch the daemon's own cgroup, nothing done in monitor mode.
+ */
+void
+guard_contain(struct guard *g, struct container *c, enum action a, const char *why)
+{
+	char msg[512], lbl[128], cg[4096], err[128];
+	uint64_t now = sample_now_ms();
+	struct gevent e;
+
+	if ((a != ACTION_FREEZE && a != ACTION_KILL) || c->state != CS_RUNNING)
+		return;
+	label(c, lbl, sizeof(lbl));
+	if (monitor(g) || !budget_left(g, now) || !safe_target(c)) {
+		log_warnx("container %s: %s: %s not done (%s)", lbl, why, config_action_name(a),
+		    monitor(g) ? "monitor mode" : !safe_target(c) ?
+		    "its cgroup holds cgwardend or init" : "max_actions_per_minute reached");
+		return;
+	}
+	budget_take(g, now);
+	c->acted_ms = now;
+	if (a == ACTION_KILL) {
+		guard_kill(g, c, why, err, sizeof(err));
+		return;
+	}
+	if (do_freeze(g, c, why, err, sizeof(err)) < 0) {
+		log_warnx("container %s: %s: %s", lbl, why, err);
+		return;
+	}
+	fill(&e, GEV_FREEZE, c, cg, sizeof(cg));
+	snprintf(msg, sizeof(msg), "freezing container %s: %s; release with: cgwardenctl "
+	    "thaw %.12s", lbl, why, c->name ? c->name : c->id);
+	e.action = "freeze";
+	e.reason = why;
+	e.message = msg;
+	c->confirm = 0; /* this event is the report */
+	g->counts[GUARD_FREEZES]++;
+	events_emit(&e);
+	handoff(g, c);
+}
+
 struct thaw_req {
 	struct guard *g;
 	char id[ID_LEN + 1];

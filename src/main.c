@@ -207,7 +207,9 @@ static void
 on_inspect(struct container *c, struct json_object *inspect, void *arg)
 {
 	(void)arg;
-	posture_inspected(c, inspect, d.cf->docker_socket);
+	if (posture_inspected(c, inspect, d.cf->docker_socket) && c->rule != NULL)
+		guard_contain(d.guard, c, c->rule->on_docker_socket,
+		    "it mounts the Docker socket (on_docker_socket)");
 }
 
 static void

@@ -192,13 +192,8 @@ had(const struct audit_list *old, const struct audit_finding *f)
 static const char *
 socket_policy(const struct container *c)
 {
-	char lbl[128];
-
-	if (c->rule != NULL && c->rule->on_docker_socket != ACTION_ALERT)
-		log_warnx("container %s: on_docker_socket = %s is not carried out by this "
-		    "version; alerting only", enforce_label(c, lbl, sizeof(lbl)),
-		    config_action_name(c->rule->on_docker_socket));
-	return "alert";
+	/* The caller (the guard) carries out freeze or kill. */
+	return c->rule != NULL ? config_action_name(c->rule->on_docker_socket) : "alert";
 }
 
 static void
@@ -233,27 +228,33 @@ emit(const struct container *c, const struct audit_finding *f)
 /*
  * Docker described a container (start, update, reconnect): its findings
  * are replaced, and those it did not have are told once.  Info findings
- * stay in the list, untold.
+ * stay in the list, untold.  Returns 1 when the Docker socket mount is
+ * new (the caller applies the rule's on_docker_socket), else 0.
  */
-void
+int
 posture_inspected(struct container *c, struct json_object *inspect, const char *sock)
 {
 	struct audit_list *l = xcalloc(1, sizeof(*l));
 	struct audit_limits eff;
 	struct socks s;
+	int socket_new = 0;
 
 	socks_init(&s, sock);
 	read_limits(c, &eff);
 	if (audit_container(inspect, &eff, exposes_socket, &s, l) < 0) {
 		free(l);
-		return;
+		return 0;
 	}
 	for (size_t i = 0; i < l->n; i++)
-		if (l->f[i].sev != AUDIT_INFO && !had(c->posture, &l->f[i]))
+		if (l->f[i].sev != AUDIT_INFO && !had(c->posture, &l->f[i])) {
 			emit(c, &l->f[i]);
+			if (strcmp(l->f[i].check, "docker-socket-mounted") == 0)
+				socket_new = 1;
+		}
 	audit_list_free(c->posture);
 	free(c->posture);
 	c->posture = l;
+	return socket_new;
 }
 
 /* ---- the host, read when an audit ends ---- */
