@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "config.h"
 #include "docker.h"
 #include "events.h"
@@ -224,6 +225,38 @@ limit_value(struct evbuffer *out, const char *name, const char *labels, uint64_t
 		evbuffer_add_printf(out, "%s{%s} %.3f\n", name, labels, (double)v / scale);
 }
 
+/*
+ * Security findings of the container's last inspect, counted per check
+ * and severity (a check may hold twice: host pid and host network).
+ */
+static void
+render_posture(struct evbuffer *out, struct row *r, size_t n)
+{
+	family(out, "cgwarden_posture_findings", "gauge",
+	    "Security findings on the container (see cgwardenctl audit), by check and severity.");
+	for (size_t i = 0; i < n; i++) {
+		const struct audit_finding *f;
+		size_t nf = audit_findings(r[i].c, &f);
+
+		for (size_t j = 0; j < nf; j++) {
+			unsigned count = 0;
+			int seen = 0;
+
+			if (f[j].sev == AUDIT_INFO)
+				continue;
+			for (size_t k = 0; k < j && !seen; k++)
+				seen = strcmp(f[k].check, f[j].check) == 0 && f[k].sev == f[j].sev;
+			if (seen)
+				continue;
+			for (size_t k = j; k < nf; k++)
+				count += strcmp(f[k].check, f[j].check) == 0 && f[k].sev == f[j].sev;
+			evbuffer_add_printf(out, "cgwarden_posture_findings{%s,check=\"%s\","
+			    "severity=\"%s\"} %u\n", r[i].labels, f[j].check,
+			    audit_sev_name(f[j].sev), count);
+		}
+	}
+}
+
 static void
 render_containers(struct evbuffer *out, struct row *r, size_t n)
 {
@@ -283,6 +316,7 @@ render_containers(struct evbuffer *out, struct row *r, size_t n)
 	for (size_t i = 0; i < n; i++)
 		evbuffer_add_printf(out, "cgwarden_container_frozen{%s} %d\n", r[i].labels,
 		    r[i].frozen);
+	render_posture(out, r, n);
 }
 
 static void

@@ -4,7 +4,8 @@
 # container without the mount is left alone.
 . "$(dirname "$0")/common.sh" cgw-sockfreeze cgw-sockalert
 
-INTERVAL=200ms write_conf <<EOF2
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+METRICS_LISTEN=127.0.0.1:$PORT INTERVAL=200ms write_conf <<EOF2
 [defaults]
 pids_max = 500
 
@@ -29,6 +30,12 @@ check "on_docker_socket = alert: reported" grep -q "posture: container sockalert
 sleep 0.5
 if paused sockalert; then bad "alert: paused"; else ok "alert: not paused"; fi
 if paused clean; then bad "no mount: paused"; else ok "no mount: not paused"; fi
+curl -fsS "http://127.0.0.1:$PORT/metrics" > "$WORK/metrics.txt"
+check "metrics: the finding, by container, check and severity" \
+	grep -q "^cgwarden_posture_findings{id=\"$A\",name=\"sockalert\",image=\"cgw-sockalert\",check=\"docker-socket-mounted\",severity=\"high\"} 1$" "$WORK/metrics.txt"
+if command -v promtool >/dev/null; then
+	check "promtool accepts the scrape" sh -c "promtool check metrics < $WORK/metrics.txt"
+fi
 check "cgwardenctl thaw releases it" ctl thaw sockfreeze
 if paused sockfreeze; then bad "still paused after thaw"; else ok "Docker shows it running again"; fi
 docker rm -f "$F" "$A" "$C" >/dev/null
