@@ -53,6 +53,9 @@ struct config {
 	enum mode mode;
 	uint64_t max_actions_per_minute;
 	int ignore_unified; /* unified_tree = ignore: a hybrid host acts through v1 only */
+	char *control_group;       /* may read (status, events...): "" root only */
+	char *control_admin_group; /* may also thaw, kill, reload: "" root only */
+	long long control_gid, control_admin_gid; /* -1: none */
 	struct rule defaults;
 	struct rule *images;
 	size_t nimages;
@@ -74,6 +77,7 @@ const char *config_action_name(enum action);
 int config_parse_size(const char *, uint64_t *);
 int config_parse_duration(const char *, uint64_t *ms);
 int config_parse_cpus(const char *, uint64_t *milli);
+int config_parse_group(const char *, long long *gid);
 int config_parse_count(const char *, uint64_t *, int allow_max);
 void config_fmt_size(uint64_t, char *, size_t);
 void config_fmt_duration(uint64_t ms, char *, size_t);

@@ -20,13 +20,14 @@ typedef char *(*control_handler)(const char *line, struct ctl_client *, void *ar
 /* A kept client went away (or control_free): forget it. */
 typedef void (*control_gone_cb)(struct ctl_client *, void *arg);
 
-struct control *control_new(struct event_base *, const char *path,
+struct control *control_new(struct event_base *, const char *path, long long gid,
     control_handler, void *arg, char *err, size_t errlen);
 void control_free(struct control *);
 /* Who is asking: from SO_PEERCRED. */
 uid_t control_uid(const struct ctl_client *);
 gid_t control_gid(const struct ctl_client *);
 pid_t control_pid(const struct ctl_client *);
+int control_in_group(const struct ctl_client *, long long gid);
 /* Sends the reply and closes the client. */
 void control_reply(struct ctl_client *, const char *text);
 /* Keeps the client for a stream; gone is called when it closes. */

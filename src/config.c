@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <grp.h>
 #include <ini.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -26,7 +27,7 @@ static const char *const rule_keys[RK_COUNT] = {
 static const char *const global_keys[] = {
 	"cgroup_root", "container_cgroups", "interval", "docker_socket", "docker_data_root",
 	"control_socket", "metrics_listen", "alert_webhook", "mode",
-	"max_actions_per_minute", "unified_tree",
+	"max_actions_per_minute", "unified_tree", "control_group", "control_admin_group",
 };
 #define NGLOBAL (sizeof(global_keys) / sizeof(global_keys[0]))
 
@@ -479,6 +480,19 @@ global_set(struct parse *p, const char *key, const char *val)
 	} else if (strcmp(key, "max_actions_per_minute") == 0) {
 		if (config_parse_count(val, &cf->max_actions_per_minute, 0))
 			perr(p, p->line, "max_actions_per_minute: '%s' is not a whole number", val);
+	} else if (strcmp(key, "control_group") == 0 ||
+	    strcmp(key, "control_admin_group") == 0) {
+		long long gid = -1;
+
+		if (*val != '\0' && config_parse_group(val, &gid) < 0)
+			perr(p, p->line, "%s: '%s' is not a group name or number", key, val);
+		else if (strcmp(key, "control_group") == 0) {
+			set_str(&cf->control_group, val);
+			cf->control_gid = gid;
+		} else {
+			set_str(&cf->control_admin_group, val);
+			cf->control_admin_gid = gid;
+		}
 	} else if (strcmp(key, "unified_tree") == 0) {
 		if (strcmp(val, "use") == 0)
 			cf->ignore_unified = 0;
@@ -558,10 +572,11 @@ handler(void *user, const char *section, const char *name, const char *value)
 		enter_section(p, section);
 		p->entered = 1;
 	}
-	/* A '#' or ';' after whitespace starts a comment (inih misses some). */
+	/* A '#' or ';' after whitespace starts a comment (inih misses some);
+	 * inih strips the blanks after '=', so "key =   # note" starts with it. */
 	snprintf(val, sizeof(val), "%s", value);
 	for (char *c = val; *c; c++)
-		if ((*c == '#' || *c == ';') && c > val && isspace((unsigned char)c[-1])) {
+		if ((*c == '#' || *c == ';') && (c == val || isspace((unsigned char)c[-1]))) {
 			*c = '\0';
 			break;
 		}
@@ -725,6 +740,9 @@ config_load(const char *path, struct config_errors *errs)
 	cf->alert_webhook = xstrdup("");
 	cf->mode = MODE_ENFORCE;
 	cf->max_actions_per_minute = 10;
+	cf->control_group = xstrdup("");
+	cf->control_admin_group = xstrdup("");
+	cf->control_gid = cf->control_admin_gid = -1;
 	cf->defaults.name = xstrdup("defaults");
 	rule_defaults(&cf->defaults);
 	cf->patterns = xreallocarray(NULL, 2, sizeof(char *));
@@ -778,6 +796,8 @@ config_free(struct config *cf)
 	free(cf->patterns);
 	free(cf->docker_socket);
 	free(cf->docker_data_root);
+	free(cf->control_group);
+	free(cf->control_admin_group);
 	free(cf->control_socket);
 	free(cf->metrics_listen);
 	free(cf->alert_webhook);
@@ -833,6 +853,8 @@ config_print(const struct config *cf, FILE *f)
 	fprintf(f, "mode = %s\n", cf->mode == MODE_ENFORCE ? "enforce" : "monitor");
 	fprintf(f, "max_actions_per_minute = %" PRIu64 "\n", cf->max_actions_per_minute);
 	fprintf(f, "unified_tree = %s\n", cf->ignore_unified ? "ignore" : "use");
+	fprintf(f, "control_group = %s\n", cf->control_group);
+	fprintf(f, "control_admin_group = %s\n", cf->control_admin_group);
 	fprintf(f, "\n[defaults]\n");
 	rule_print(&cf->defaults, f);
 	for (size_t i = 0; i < cf->nimages; i++) {
@@ -850,4 +872,24 @@ config_match(const struct config *cf, const char *image)
 			if (image_match(cf->images[i].pattern, image))
 				return &cf->images[i];
 	return &cf->defaults;
+}
+
+/* A group by name (from the group database) or number: 0, or -1. */
+int
+config_parse_group(const char *s, long long *gid)
+{
+	struct group *gr;
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s != '\0' && *end == '\0' && errno == 0 && v >= 0 && v < 0x7fffffff) {
+		*gid = v;
+		return 0;
+	}
+	if ((gr = getgrnam(s)) == NULL)
+		return -1;
+	*gid = gr->gr_gid;
+	return 0;
 }

@@ -191,10 +191,13 @@ accepted(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_enable(bev, EV_READ);
 }
 
-/* Listens on path; an old socket left there is replaced.  NULL with err on failure. */
+/*
+ * Listens on path (mode 0600, or 0660 owned by group gid when gid >= 0);
+ * an old socket left there is replaced.  NULL with err on failure.
+ */
 struct control *
-control_new(struct event_base *base, const char *path, control_handler h,
-    void *arg, char *err, size_t errlen)
+control_new(struct event_base *base, const char *path, long long gid,
+    control_handler h, void *arg, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
 	struct control *ctl;
@@ -234,7 +237,11 @@ control_new(struct event_base *base, const char *path, control_handler h,
 		return NULL;
 	}
 	umask(old);
-	chmod(path, 0600);
+	/* A control group may connect; what each peer may do is checked per request. */
+	if (gid >= 0 && chown(path, 0, (gid_t)gid) == 0)
+		chmod(path, 0660);
+	else
+		chmod(path, 0600);
 	ctl = xcalloc(1, sizeof(*ctl));
 	ctl->path = xstrdup(path);
 	ctl->handler = h;
@@ -261,4 +268,35 @@ control_free(struct control *ctl)
 	unlink(ctl->path);
 	free(ctl->path);
 	free(ctl);
+}
+
+/* Whether the peer is in group gid (primary or supplementary, as it runs). */
+int
+control_in_group(const struct ctl_client *cl, long long gid)
+{
+	char path[64], line[4096];
+	FILE *f;
+	int in = 0;
+
+	if (gid < 0)
+		return 0;
+	if ((long long)cl->cred.gid == gid)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)cl->cred.pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (!in && fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "Groups:", 7) != 0)
+			continue;
+		for (char *p = line + 7, *end; *p; p = end) {
+			long long g = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (g == gid)
+				in = 1;
+		}
+	}
+	fclose(f);
+	return in;
 }

@@ -340,7 +340,9 @@ static char *control_cb(const char *, struct ctl_client *, void *);
 static int
 start_control(char *err, size_t errlen)
 {
-	d.ctl = control_new(d.base, d.cf->control_socket, control_cb, NULL, err, errlen);
+	d.ctl = control_new(d.base, d.cf->control_socket,
+	    d.cf->control_gid >= 0 ? d.cf->control_gid : d.cf->control_admin_gid, control_cb,
+	    NULL, err, errlen);
 	return d.ctl ? 0 : -1;
 }
 
@@ -415,7 +417,8 @@ reload(void)
 		stop_discovery();
 		start_discovery();
 	}
-	if (strcmp(cf->control_socket, old->control_socket) != 0) {
+	if (strcmp(cf->control_socket, old->control_socket) != 0 ||
+	    cf->control_gid != old->control_gid || cf->control_admin_gid != old->control_admin_gid) {
 		control_free(d.ctl);
 		if (start_control(err, sizeof(err)) < 0)
 			log_warnx("control socket: %s", err);
@@ -542,9 +545,6 @@ act_cmd(const char *line, struct ctl_client *cl)
 	struct container *c;
 	char err[256], msg[300];
 
-	if (control_uid(cl) != 0)
-		return error_reply(kill ? "kill: permission denied (root only)" :
-		    "thaw: permission denied (root only)");
 	if ((c = resolve(arg, err, sizeof(err))) == NULL)
 		return error_reply(err);
 	if (kill) {
@@ -561,6 +561,28 @@ act_cmd(const char *line, struct ctl_client *cl)
 	return NULL;
 }
 
+/*
+ * Who may do what, in one place: root everything; control_admin_group
+ * also thaw, kill and reload; control_group the read-only commands.
+ * Returns NULL when allowed, else the refusal.
+ */
+static char *
+refused(const char *line, struct ctl_client *cl)
+{
+	int mutating = strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0 ||
+	    strcmp(line, "reload") == 0;
+	char cmd[16], msg[256];
+
+	if (control_uid(cl) == 0 || control_in_group(cl, d.cf->control_admin_gid) ||
+	    (!mutating && control_in_group(cl, d.cf->control_gid)))
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "%.*s", (int)strcspn(line, " "), line);
+	snprintf(msg, sizeof(msg), "%s: permission denied (uid %d): %s", cmd,
+	    (int)control_uid(cl), mutating ? "root or control_admin_group only" :
+	    "root, control_group or control_admin_group only");
+	return error_reply(msg);
+}
+
 /* Answers one control request. */
 static char *
 control_cb(const char *line, struct ctl_client *cl, void *arg)
@@ -569,6 +591,8 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 	char *errs;
 
 	(void)arg;
+	if ((errs = refused(line, cl)) != NULL)
+		return errs;
 	if (strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0)
 		return act_cmd(line, cl);
 	if (strcmp(line, "status") == 0)
@@ -601,8 +625,6 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 		return NULL;
 	}
 	if (strcmp(line, "reload") == 0) {
-		if (control_uid(cl) != 0)
-			return error_reply("reload: permission denied (root only)");
 		if ((errs = reload()) != NULL) {
 			o = json_object_new_object();
 			json_object_object_add(o, "error", json_object_new_string(
