@@ -44,6 +44,7 @@
 #define FAST_MS 10             /* the hot set's sampling period */
 #define YOUNG_MS 5000          /* a new container is hot this long */
 #define CALM_MS 2000           /* hot this long after the last sign */
+#define YOUNG_HOT_MAX 128      /* young ones in the hot set at most (a mass start) */
 #define QUIET_MS 10000         /* between two reports of one container's spike */
 #define LOOP_MS (10 * 60000)   /* a kill this recent makes a new spike a loop */
 #define NKILLS 64
@@ -641,8 +642,12 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 
 	if (c->born_ms == 0) {
 		c->born_ms = now;
-		c->hot_until_ms = now + YOUNG_MS;
-		make_hot(g, c);
+		/* A thousand containers started at once are not all watched fast:
+		 * past the cap they join the hot set on a sign, as old ones do. */
+		if (g->nhot < YOUNG_HOT_MAX) {
+			c->hot_until_ms = now + YOUNG_MS;
+			make_hot(g, c);
+		}
 	}
 	if (!c->seeded && c->src[CF_PIDS_CUR] != NULL) {
 		c->seeded = 1;
@@ -668,10 +673,12 @@ guard_started(struct guard *g, struct container *c, uint64_t now)
 		return;
 	c->state = CS_RUNNING;
 	c->born_ms = now;
-	c->hot_until_ms = now + YOUNG_MS;
 	c->quiet_until_ms = 0;
 	reset_ring(c);
-	make_hot(g, c);
+	if (g->nhot < YOUNG_HOT_MAX) {
+		c->hot_until_ms = now + YOUNG_MS;
+		make_hot(g, c);
+	}
 }
 
 void
