@@ -105,7 +105,9 @@ check "a freeze fires CgwardenForkBomb with every label" am_find alertname=Cgwar
 check "its annotations carry the evidence and the way out" am_find "id=$F" \
     "@summary~container web" "@description~sh 97, sleep 3" "@pids_history~3/100" \
     "@runbook~cgwardenctl thaw web"
-eq "sent once, nothing failed" "$(drive_stat sent) $(drive_stat failed) $(drive_stat firing)" "1 0 1"
+# Sent at least once (a slow machine may pass the 1 s re-send first), never failed.
+sent=$(drive_stat sent)
+check "sent ($sent), nothing failed, one firing" [ "${sent:-0}" -ge 1 -a "$(drive_stat failed) $(drive_stat firing)" = "0 1" ]
 drive emit thaw "$F" web thaw
 drive_sync idle
 check "a thaw resolves it (same labels, endsAt now)" am_gone "id=$F"
