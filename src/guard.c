@@ -401,7 +401,13 @@ handoff(struct guard *g, struct container *c)
 	p = xcalloc(1, sizeof(*p));
 	p->g = g;
 	memcpy(p->id, c->id, sizeof(p->id));
-	if (c->meta != META_API || docker_post(g->docker, c->id, "pause", paused, p) < 0)
+	/*
+	 * Not only META_API: a bomb is often caught while the inspect that
+	 * its create or start event asked for is still in flight (PENDING).
+	 */
+	if (c->meta == META_UNKNOWN)
+		paused(0, "Docker does not know it", p);
+	else if (docker_post(g->docker, c->id, "pause", paused, p) < 0)
 		paused(0, "Docker is not reachable", p);
 }
 
