@@ -60,7 +60,7 @@ docker run -d --network none --name bomb --init --pids-limit 100 -v "$WORK/forkb
 BOMB=$(ct_id bomb)
 wait_for 5 paused bomb
 check "C fork bomb: docker inspect says Paused" paused bomb
-echo "# fork bomb: docker run returned -> Docker paused: $(($(now_ms) - t0)) ms (docker run included)"
+echo "# fork bomb: docker run started -> Docker reports it paused: $(($(now_ms) - t0)) ms"
 case $(docker_status bomb) in *"(Paused)") ok "docker ps: $(docker_status bomb)" ;;
 *) bad "docker ps status: '$(docker_status bomb)'" ;; esac
 eq "the v1 freezer holds it (Docker's pause)" "$(rd "$FRZ_H/$P/$BOMB/freezer.state")" FROZEN
@@ -74,12 +74,14 @@ n1=$(rd "$PIDS_H/$P/$BOMB/pids.current"); sleep 0.5; n2=$(rd "$PIDS_H/$P/$BOMB/p
 eq "frozen: its process count holds still ($n1)" "$n2" "$n1"
 check "the log has the spike, named by its top process" \
 	logged "spike in container bomb ($(short "$BOMB")) image cgw-busybox rule defaults: .*action freeze.*top: forkbomb"
+check "the spike line has the container's own limit (pids 100/100)" \
+	logged "spike in container bomb ($(short "$BOMB")) .*; pids 100/100; action freeze"
 check "the log confirms the freeze from the kernel" logged "froze container bomb ($(short "$BOMB")): frozen [0-9]* ms after the spike"
 check "the log says Docker paused it too" logged "container bomb ($(short "$BOMB")): Docker paused it too"
 echo "# fork bomb: frozen $(frozen_ms bomb) ms after the spike was seen"
 case $(xnote "$BOMB" action) in "freeze "*) ok "trusted.cgwarden.action: $(xnote "$BOMB" action)" ;;
 *) bad "trusted.cgwarden.action: '$(xnote "$BOMB" action)'" ;; esac
-case $(xnote "$BOMB" evidence) in *"top: forkbomb "*) ok "trusted.cgwarden.evidence names the bomb" ;;
+case $(xnote "$BOMB" evidence) in *" 100/100 "*"top: forkbomb "*) ok "trusted.cgwarden.evidence names the bomb" ;;
 *) bad "trusted.cgwarden.evidence: '$(xnote "$BOMB" evidence)'" ;; esac
 
 # 2. docker unpause: cgwardend sees Docker's event, and the bomb, still
