@@ -31,11 +31,14 @@ fail() {
 	exit 1
 }
 now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
-# wait_for SECONDS CMD...: polls every 50 ms until CMD succeeds.
+# wait_for SECONDS CMD...: polls until CMD succeeds, up to SECONDS by the
+# clock (a docker inspect can take 100 ms while a bomb burns the CPUs).
 wait_for() {
-	local n=$(($1 * 20)); shift
-	while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.05; n=$((n - 1)); done
-	return 1
+	local end=$(($(now_ms) + $1 * 1000)); shift
+	until "$@"; do
+		[ "$(now_ms)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
 }
 # The log lines that tell the story, from line $SHOWN on (security posture
 # findings, which cgwardend also reports for every new container, are left
