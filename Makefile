@@ -33,7 +33,7 @@ DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            user-mode-linux systemd dbus docker.io bc time \
            prometheus-alertmanager prometheus tmux curl groff-base man-db
 
-.PHONY: all deps check unit system docker system-v2 run install bench clean format
+.PHONY: all deps check unit system docker system-v2 run demo install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -89,6 +89,10 @@ check: deps
 
 run: deps all
 	$(BUILD)/cgwardend -d -c conf/cgwarden.conf
+
+# A fork bomb in a container of a private dockerd, caught: the first thing to run.
+demo: deps all
+	@demo/demo.sh $(BUILD)
 
 # Paths below PREFIX but the unit's, the config's and the catalog's:
 # systemd looks for units in /lib/systemd/system, the config is /etc's.

@@ -299,11 +299,16 @@ docker_lookup(struct docker *d, struct container *c)
 				return;
 			break;
 		}
-	if (!d->up) {
-		if (c->meta == META_NONE)
-			lookup_disk(d, c);
+	/*
+	 * Docker's record first, even when it is up: a container its restart
+	 * policy started again has no create event, and its first ceiling and
+	 * a bomb in its first milliseconds must go by its image's rule, not by
+	 * the defaults while the inspect is in flight.
+	 */
+	if (c->meta == META_NONE)
+		lookup_disk(d, c);
+	if (!d->up)
 		return;
-	}
 	o.unix_socket = d->sock;
 	l = xcalloc(1, sizeof(*l));
 	l->d = d;

@@ -257,13 +257,29 @@ pids_max_of(const struct container *c)
 	return c->ks[KNOB_PIDS].ok ? c->ks[KNOB_PIDS].value : LIMIT_MAX;
 }
 
+/*
+ * pids.max as the kernel has it now, for what is told and recorded: the
+ * runtime writes a container's own --pids-limit just after the ceiling
+ * went in at mkdir, and the cached value is only read back at the next
+ * pass, while a bomb started with the container is caught before that.
+ */
+static uint64_t
+pids_max_now(const struct container *c)
+{
+	uint64_t v;
+
+	if (c->src[CF_PIDS_MAX] != NULL && cg_read_u64(c->src[CF_PIDS_MAX], CF_PIDS_MAX, &v) == 0)
+		return v;
+	return pids_max_of(c);
+}
+
 /* The ring as text, oldest first: "-950ms 3/100 0, ..., 0ms 100/100 412". */
 static void
 history(const struct container *c, char *buf, size_t len)
 {
 	unsigned have = c->nsamples < RING ? c->nsamples : RING;
 	const struct sample *last = container_last(c);
-	uint64_t max = pids_max_of(c);
+	uint64_t max = pids_max_now(c);
 	size_t off = 0;
 	char mx[24];
 
@@ -325,7 +341,7 @@ fill(struct gevent *e, enum gev_kind kind, const struct container *c, char *cgpa
 	e->rule = c->rule ? c->rule->name : NULL;
 	e->cgroup = container_path(c, cgpath, cglen);
 	e->pids_current = s && s->pids != SAMPLE_NONE ? s->pids : UINT64_MAX;
-	e->pids_max = pids_max_of(c);
+	e->pids_max = pids_max_now(c);
 	e->fork_failures = s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : UINT64_MAX;
 }
 
@@ -402,7 +418,13 @@ handoff(struct guard *g, struct container *c)
 	p = xcalloc(1, sizeof(*p));
 	p->g = g;
 	memcpy(p->id, c->id, sizeof(p->id));
-	if (c->meta != META_API || docker_post(g->docker, c->id, "pause", paused, p) < 0)
+	/*
+	 * Not only META_API: a bomb is often caught while the inspect that
+	 * its create or start event asked for is still in flight (PENDING).
+	 */
+	if (c->meta == META_UNKNOWN)
+		paused(0, "Docker does not know it", p);
+	else if (docker_post(g->docker, c->id, "pause", paused, p) < 0)
 		paused(0, "Docker is not reachable", p);
 }
 

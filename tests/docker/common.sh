@@ -7,10 +7,35 @@ command -v dockerd >/dev/null || skip_all "docker.io not installed"
 . "$TOP/tests/docker/dockerd.sh"
 export DOCKER_CGROUP_PARENT=/cgwarden-test-docker-$$
 export DOCKERD_LIVE_RESTORE=1
-trap 'cleanup; dockerd_stop' EXIT
+P=${DOCKER_CGROUP_PARENT#/}
+
+# A frozen task takes no SIGKILL until it is thawed, so neither docker rm
+# -f (which only resumes what Docker itself paused) nor dockerd_stop can
+# end a container a test left frozen.  With cgwardend gone (cleanup), kill
+# every container through the unified tree and let go of every freezer.
+release_containers() {
+	[ -n "$V2" ] && for f in "$V2/$P"/*/cgroup.kill; do
+		[ -f "$f" ] && echo 1 > "$f" 2>/dev/null
+	done
+	[ -n "$V2" ] && for f in "$V2/$P"/*/cgroup.freeze; do
+		[ -f "$f" ] && echo 0 > "$f" 2>/dev/null
+	done
+	[ -n "$FRZ_H" ] && [ "$FRZ_H" != "$V2" ] && for f in "$FRZ_H/$P"/*/freezer.state; do
+		[ -f "$f" ] && echo THAWED > "$f" 2>/dev/null
+	done
+	return 0
+}
+trap 'cleanup; release_containers; dockerd_stop' EXIT
 dockerd_start || { bad "private dockerd did not start"; finish; exit 1; }
 dockerd_import_busybox "$@" >/dev/null
-P=${DOCKER_CGROUP_PARENT#/}
 PATTERNS="$P/*"
 DOCKER_SOCKET_CONF=$DOCKER_SOCK
 DATA_ROOT_CONF=$DOCKER_DATA_ROOT
+
+# static_helper NAME: tests/helpers/NAME.c linked statically as $WORK/NAME,
+# to bind-mount into a busybox container (the copies in build/helpers need
+# the host's libc, which the image does not have).
+static_helper() {
+	cc -static -O2 -pthread -o "$WORK/$1" "$TOP/tests/helpers/$1.c" ||
+		{ bad "cannot link $1 statically (libc6-dev's libc.a)"; return 1; }
+}
