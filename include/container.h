@@ -96,6 +96,10 @@ struct container {
 	uint64_t acted_ms;      /* when the last freeze or kill was decided (monotonic) */
 	uint64_t frozen_at;     /* when cgwarden froze it (wall clock ms) */
 	uint64_t spikes;        /* spikes seen */
+	/* The container's own limits as Docker was asked for them (its
+	 * inspect's HostConfig), in the units of policy_ceiling; LIMIT_MAX
+	 * for none or not known yet. */
+	uint64_t docker_limit[KNOB_COUNT];
 	struct audit_list *posture; /* findings of the last inspect, NULL: none yet */
 };
 

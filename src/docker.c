@@ -209,6 +209,17 @@ apply_meta(struct docker *d, struct container *c, const struct docker_meta *m, i
 	c->name = xstrdup(m->name);
 	c->image = xstrdup(m->image);
 	c->meta = source;
+	/* Only the API's inspect has HostConfig: keep what it said otherwise. */
+	if (source == META_API) {
+		uint64_t lim[KNOB_COUNT] = {
+			m->pids_limit > 0 ? (uint64_t)m->pids_limit : LIMIT_MAX,
+			m->memory > 0 ? (uint64_t)m->memory : LIMIT_MAX,
+			m->nano_cpus > 0 ? (uint64_t)m->nano_cpus / 1000000 : LIMIT_MAX,
+		};
+
+		changed |= memcmp(lim, c->docker_limit, sizeof(lim)) != 0;
+		memcpy(c->docker_limit, lim, sizeof(lim));
+	}
 	if (changed && d->meta_cb)
 		d->meta_cb(c, d->arg);
 }
@@ -390,7 +401,9 @@ handle_event(struct docker *d, const char *line, size_t len)
 		}
 		return;
 	}
-	if (strcmp(action, "start") == 0 || strcmp(action, "rename") == 0) {
+	/* update: its own limits (HostConfig) changed; ask again. */
+	if (strcmp(action, "start") == 0 || strcmp(action, "rename") == 0 ||
+	    strcmp(action, "update") == 0) {
 		if (c->meta != META_PENDING)
 			c->meta = META_NONE;
 		docker_lookup(d, c);

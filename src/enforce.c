@@ -374,6 +374,18 @@ enforce_knob(struct container *c, struct cg *g, enum knob k, int monitor,
 		return;
 	memo_read(g, k, &m);
 	target = policy_target(policy_ceiling(c->rule, k), cur, &m, &own);
+	/*
+	 * Once Docker's inspect has said what the container was started or
+	 * updated with, that is its own limit (unless lowered by hand below
+	 * it): the runtime may write it just after a ceiling went in at
+	 * mkdir, and the ceiling's write would then have replaced it.
+	 */
+	if (c->meta == META_API) {
+		int by_hand = !(m.valid && m.set == cur) && cur < c->docker_limit[k];
+
+		own = by_hand ? cur : c->docker_limit[k];
+		target = policy_target(policy_ceiling(c->rule, k), own, NULL, NULL);
+	}
 	ks->ok = 1;
 	ks->value = cur;
 	if (target == cur)
