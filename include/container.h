@@ -122,6 +122,7 @@ const char *container_path(const struct container *, char *buf, size_t len);
 const char *container_cg_path(const struct cg *, char *buf, size_t len);
 const char *cg_filename(const struct cg *, enum cfile);
 int cg_read(const struct cg *, enum cfile, char *buf, size_t len);
+int cg_read_file(const struct cg *, const char *file, char *buf, size_t len);
 int cg_read_u64(const struct cg *, enum cfile, uint64_t *);
 int cg_read_key(const struct cg *, enum cfile, const char *key, uint64_t *);
 int cg_write(const struct cg *, const char *file, const char *val);

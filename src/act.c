@@ -50,21 +50,6 @@ act_v1_freezer(const struct container *c)
 	return g != NULL && !g->v2 ? g : NULL;
 }
 
-static int
-read_file(const struct cg *g, const char *file, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	int fd, rc;
-
-	if ((rc = cg_file_path(g, file, path, sizeof(path))) < 0)
-		return rc;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	rc = cgroup_pread(fd, buf, len);
-	close(fd);
-	return rc;
-}
-
 /* v2: cgroup.events says "frozen 1". */
 static int
 v2_frozen(const struct cg *g)
@@ -72,7 +57,7 @@ v2_frozen(const struct cg *g)
 	char buf[256];
 	uint64_t v;
 
-	return read_file(g, "cgroup.events", buf, sizeof(buf)) > 0 &&
+	return cg_read_file(g, "cgroup.events", buf, sizeof(buf)) > 0 &&
 	    cgroup_find_key(buf, "frozen", &v) == 0 && v == 1;
 }
 
@@ -82,7 +67,7 @@ v2_freeze_asked(const struct cg *g)
 {
 	char buf[16];
 
-	return read_file(g, "cgroup.freeze", buf, sizeof(buf)) > 0 && buf[0] == '1';
+	return cg_read_file(g, "cgroup.freeze", buf, sizeof(buf)) > 0 && buf[0] == '1';
 }
 
 /* v1: freezer.state, as FREEZER_THAWED, _FREEZING or _FROZEN; -1 unreadable. */
@@ -93,7 +78,7 @@ v1_state(const struct cg *g)
 {
 	char buf[32];
 
-	if (read_file(g, "freezer.state", buf, sizeof(buf)) <= 0)
+	if (cg_read_file(g, "freezer.state", buf, sizeof(buf)) <= 0)
 		return -1;
 	if (strncmp(buf, "FROZEN", 6) == 0)
 		return V1_FROZEN;

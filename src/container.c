@@ -161,14 +161,22 @@ cg_filename(const struct cg *g, enum cfile f)
 int
 cg_read(const struct cg *g, enum cfile f, char *buf, size_t len)
 {
-	char path[PATH_MAX];
-	int fd, rc;
 
 	if (g == NULL || g->fd[f] == -1)
 		return -ENOENT;
 	if (g->fd[f] >= 0)
 		return cgroup_pread(g->fd[f], buf, len);
-	if ((rc = cg_file_path(g, cg_filename(g, f), path, sizeof(path))) < 0)
+	return cg_read_file(g, cg_filename(g, f), buf, len);
+}
+
+/* Reads a small file of the cgroup by name, opened for this read: length or -errno. */
+int
+cg_read_file(const struct cg *g, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	if ((rc = cg_file_path(g, file, path, sizeof(path))) < 0)
 		return rc;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -errno;
