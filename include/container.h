@@ -87,7 +87,8 @@ struct container {
 	uint8_t frozen_by_us;   /* cgwarden froze it (kill_after applies) */
 	uint8_t docker_paused;  /* Docker's own pause holds it */
 	uint8_t confirm;        /* a freeze waits for the kernel's word */
-	uint8_t handoff;        /* Docker's pause is to take the freeze over */
+	uint8_t handoff;        /* how Docker's pause is to take the freeze over */
+	uint8_t handing;        /* released for Docker's pause, its answer awaited */
 	uint8_t hot;            /* in the fast-sampling set */
 	uint8_t seeded;         /* the guard has looked at its pids directory's age */
 	uint64_t born_ms;       /* found (monotonic) */

@@ -50,6 +50,8 @@
 #define NKILLS 64
 #define NBUDGET 1024
 
+enum { HANDOFF_NONE, HANDOFF_SWAP, HANDOFF_GAP };
+
 struct guard {
 	struct event_base *base;
 	struct ctable *t;
@@ -354,9 +356,16 @@ reset_ring(struct container *c)
 struct pause_req {
 	struct guard *g;
 	char id[ID_LEN + 1];
+	int kind;
+	uint64_t released_ms; /* GAP: when cgwarden let go (monotonic) */
 };
 
-/* Docker's pause finished: its v1 freezer holds the container now, or ours does. */
+/*
+ * Docker's pause finished.  Hybrid (SWAP): its v1 freezer holds the
+ * container now; let go of the unified one, or, when Docker said no, move
+ * cgwarden's freeze to the v1 freezer that Docker reads.  One freezer
+ * (GAP): Docker's pause froze it again; when it said no, freeze it again.
+ */
 static void
 paused(int ok, const char *err, void *arg)
 {
@@ -365,14 +374,24 @@ paused(int ok, const char *err, void *arg)
 	char lbl[128];
 
 	if (c != NULL && c->state == CS_FROZEN) {
+		c->handing = 0;
 		if (ok) {
+			char gap[64] = "";
+
 			c->docker_paused = 1;
-			act_release_v2(c);
+			if (p->kind == HANDOFF_SWAP)
+				act_release_v2(c);
+			else
+				snprintf(gap, sizeof(gap), "; it ran %" PRIu64 " ms between the two",
+				    sample_now_ms() - p->released_ms);
 			log_info("container %s: Docker paused it too (docker unpause or "
-			    "cgwardenctl thaw releases it)", label(c, lbl, sizeof(lbl)));
+			    "cgwardenctl thaw releases it)%s", label(c, lbl, sizeof(lbl)), gap);
 		} else {
-			/* Keep it in the freezer Docker reads; let go of the unified one. */
-			if (act_freeze_v1(c) == 0)
+			enum freezer used;
+
+			if (p->kind == HANDOFF_GAP)
+				act_freeze(c, &used);
+			else if (act_freeze_v1(c) == 0)
 				act_release_v2(c);
 			log_warnx("container %s: Docker did not pause it (%s); cgwarden's "
 			    "freeze holds it: cgwardenctl thaw %.12s releases it",
@@ -401,30 +420,57 @@ do_freeze(struct guard *g, struct container *c, const char *why, char *err, size
 	c->frozen_at = wall_ms();
 	snprintf(note, sizeof(note), "freeze %" PRIu64 " %s", c->frozen_at, why);
 	act_note(c, "action", note);
-	c->handoff = used == FREEZER_V2 && act_v1_freezer(c) != NULL;
+	/* Hybrid: Docker reads another freezer (v1) than the one used (v2). */
+	c->handoff = used == FREEZER_V2 && act_v1_freezer(c) != NULL ? HANDOFF_SWAP :
+	    HANDOFF_GAP;
 	make_hot(g, c); /* the confirmation is polled there too */
 	return 0;
 }
 
-/* Hybrid: Docker's pause (the v1 freezer) takes over from the unified freeze. */
+/*
+ * Docker's pause takes the freeze over, so that docker ps shows it Paused
+ * and docker unpause releases it.  On a hybrid host (SWAP) at once: Docker
+ * writes the v1 freezer while the unified one holds.  Where Docker reads
+ * the very freezer cgwarden wrote (pure v1, pure v2), its runtime refuses
+ * to pause a cgroup that is already frozen; so (GAP), once the kernel has
+ * confirmed the freeze and the evidence is taken, cgwarden's freeze is
+ * released and Docker pauses it again: the container runs for the time
+ * of that request (tens of ms, still under pids.max), and is frozen
+ * again by cgwarden if Docker says no.  Without Docker, nothing to hand.
+ */
 static void
-handoff(struct guard *g, struct container *c)
+handoff(struct guard *g, struct container *c, int kind)
 {
 	struct pause_req *p;
 
-	if (!c->handoff)
+	if (c->handoff != kind)
 		return;
-	c->handoff = 0;
-	p = xcalloc(1, sizeof(*p));
-	p->g = g;
-	memcpy(p->id, c->id, sizeof(p->id));
+	c->handoff = HANDOFF_NONE;
 	/*
 	 * Not only META_API: a bomb is often caught while the inspect that
 	 * its create or start event asked for is still in flight (PENDING).
 	 */
-	if (c->meta == META_UNKNOWN)
-		paused(0, "Docker does not know it", p);
-	else if (docker_post(g->docker, c->id, "pause", paused, p) < 0)
+	if (c->meta == META_UNKNOWN || !docker_up(g->docker)) {
+		if (kind == HANDOFF_SWAP) {
+			p = xcalloc(1, sizeof(*p));
+			p->g = g;
+			memcpy(p->id, c->id, sizeof(p->id));
+			p->kind = kind;
+			paused(0, c->meta == META_UNKNOWN ? "Docker does not know it" :
+			    "Docker is not reachable", p);
+		}
+		return;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->g = g;
+	memcpy(p->id, c->id, sizeof(p->id));
+	p->kind = kind;
+	if (kind == HANDOFF_GAP) {
+		c->handing = 1; /* a thawed freezer now is no thaw by someone else */
+		p->released_ms = sample_now_ms();
+		act_thaw(c);
+	}
+	if (docker_post(g->docker, c->id, "pause", paused, p) < 0)
 		paused(0, "Docker is not reachable", p);
 }
 
@@ -526,7 +572,7 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 	e.message = msg;
 	events_emit(&e);
 	if (a == ACTION_FREEZE && w != WHY_MONITOR)
-		handoff(g, c);
+		handoff(g, c, HANDOFF_SWAP);
 	if (a == ACTION_KILL && w != WHY_MONITOR) {
 		g->counts[GUARD_KILLS]++;
 		fill(&e, GEV_KILL, c, cg, sizeof(cg));
@@ -558,6 +604,7 @@ confirm(struct guard *g, struct container *c, uint64_t now)
 	e.action = "freeze";
 	e.message = msg;
 	events_emit(&e);
+	handoff(g, c, HANDOFF_GAP);
 }
 
 /* After every sample: hot or not, spike or not. */
@@ -608,6 +655,8 @@ guard_refresh(struct guard *g, struct container *c)
 	char msg[512], lbl[128], cg[4096];
 	struct gevent e;
 
+	if (c->handing)
+		return; /* cgwarden let go for Docker's pause: its answer decides */
 	if (c->state == CS_FROZEN && fs == FS_THAWED) {
 		c->state = CS_RUNNING;
 		c->confirm = 0;
@@ -809,7 +858,8 @@ guard_contain(struct guard *g, struct container *c, enum action a, const char *w
 	c->confirm = 0; /* this event is the report */
 	g->counts[GUARD_FREEZES]++;
 	events_emit(&e);
-	handoff(g, c);
+	handoff(g, c, HANDOFF_SWAP);
+	handoff(g, c, HANDOFF_GAP); /* no bomb here: no confirmation to wait for */
 }
 
 struct thaw_req {
@@ -884,7 +934,9 @@ guard_thaw(struct guard *g, struct container *c, const char *by, guard_done_cb c
 	snprintf(r->by, sizeof(r->by), "%s", by);
 	r->cb = cb;
 	r->arg = arg;
-	if (c->docker_paused && docker_post(g->docker, c->id, "unpause", unpaused, r) == 0)
+	/* Through Docker whenever it may hold the pause (it says so if not). */
+	if ((c->docker_paused || c->meta == META_API) &&
+	    docker_post(g->docker, c->id, "unpause", unpaused, r) == 0)
 		return;
 	unpaused(0, "Docker does not hold it", r);
 }
