@@ -134,7 +134,10 @@ run_old() {
 	id=$(cat "$WORK/old.$n")
 	# Until 1 s after it is contained, not 10 s: frozen, it burns no more.
 	watch "$id" "$WORK/w.old.$n" -e 1000
-	sleep 0.2 # the watcher has read pids.events before the bomb goes
+	# The watcher has read pids.events before the bomb goes, and the bomb
+	# goes at a random moment of the daemon's 1 s interval.
+	sleep 0.2
+	sleep "0.$(printf '%03d' $((RANDOM % 1000)))"
 	echo go > "$WORK/trig/go.$n"
 	wait "$WATCH" || { cat "$WORK/w.old.$n.err" >&2; broke "guardwatch (old run $n)"; }
 	WATCH=""
@@ -225,6 +228,8 @@ on whichever CPU is free; its own CPU, above, competes with the bomb and the dae
   contained   frozen (cgroup.events "frozen 1", or v1 freezer.state FROZEN), or no task left
               (cgroup.events "populated 0", i.e. cgroup.procs empty, or the cgroup is gone)
   CPU         the container's $CPUFILE, from bomb start to 10 s later
+EOF
+[ -s "$WORK/res.old" ] && cat <<EOF
 (*) old container: created ${OLD_AGE}+ s and known to cgwardend ${OLD_KNOWN}+ s before its bomb,
     idle (no fork) till then: out of the guard's young window (5 s), so the bomb is first seen by
     the 1 s interval sample: (b) falls anywhere in 0..1 s.  "+" in (c): the CPU up to 1 s after
@@ -235,13 +240,14 @@ vm) cat <<EOF
 (**) the event path, on a pure cgroup v2 kernel: user-mode-linux, $(sed -n 's/^v2: kernel \([^,]*\), \([0-9]*\) CPU.*/kernel \1, \2 CPU/p' "$WORK/v2.out").
     No Docker there: a container-like cgroup, pids.max $LIMIT set before the bomb, the same bomb;
     the kernel's inotify event on pids.events wakes cgwardend at the first refused fork.  Under UML
-    every system call is a round trip to the host: its bomb forks ~100 times slower (20 refused
-    forks take ~100 ms), its freezer needs ~100 ms for 200 tasks, and no CPU figure is comparable.
+    every system call is a round trip to the host: the bomb forks ~100 times slower, UML's kernel
+    takes ~100 ms to freeze or kill 200 tasks on its one CPU, and no CPU figure is comparable.
+    "refused->decision" is the guard's own share of (b); the rest is UML's freezer or kill.
     There the watcher polls only every 5 ms (polling is dear under UML) but wakes at once on the
     kernel's inotify events: pids.events, cgroup.events, and the daemon's write to cgroup.freeze.
-(***) diagnostic: spike_fork_failures 1, so that the first kernel event is the spike: what is left
-    of (b) is the event's delivery, the daemon's decision and UML's freezer
 EOF
+	[ -s "$WORK/res.freeze1v2" ] &&
+		echo "(***) diagnostic: spike_fork_failures 1, so that the first kernel event is the spike"
 ;;
 native) echo "(**) this host is pure cgroup v2: a container-like cgroup, no Docker: the event path" ;;
 off) echo "(**) event path not measured (not in BENCH_ROWS)" ;;
