@@ -533,7 +533,7 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 		budget_take(g, now);
 		c->acted_ms = now;
 		/* Stop it first: then the evidence is exactly what ran. */
-		if (a == ACTION_KILL)
+		if (a == ACTION_KILL || a == ACTION_FREEZE)
 			act_freeze(c, &used);
 		act_top(c, top, sizeof(top));
 		snprintf(evidence, sizeof(evidence), "%s; top: %s", hist, top);

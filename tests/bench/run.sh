@@ -80,6 +80,11 @@ echo "(CPU time of one sampling pass, measured by the daemon with CLOCK_THREAD_C
 echo " over ~60 passes; floor: the same files read by a bare pread loop; peak RSS: VmHWM)"
 [ -n "$notes" ] && echo "note:$notes"
 
+rc=0
 echo
 echo "== Docker: status against docker stats, start to ceiling =="
-bash "$TOP/tests/bench/docker.sh" "$BUILD"
+bash "$TOP/tests/bench/docker.sh" "$BUILD" || rc=1
+echo
+echo "== Fork bomb guard: Docker's pids limit alone, cgwarden freeze, cgwarden kill =="
+bash "$TOP/tests/bench/guard.sh" "$BUILD" || rc=1
+exit $rc

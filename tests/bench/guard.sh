@@ -1,0 +1,256 @@
+#!/bin/bash
+# make bench: the fork-bomb guard side by side, one run, on real Docker
+# containers of a private dockerd.  The same C fork bomb (every process
+# loops on fork()), the same --pids-limit, under: Docker's limit alone
+# (cgwardend not running), cgwarden freeze, cgwarden kill; then a bomb in
+# an old container (out of the guard's young window), and the event path
+# of a pure cgroup v2 kernel (a VM, cgroup only, no Docker there).
+#
+# Each run is watched from outside by guardwatch (its header defines
+# "bomb start", "first refused fork" and "contained"), polling every
+# 100 µs.  Reported, per row, medians of BENCH_RUNS runs:
+#   (a) bomb start -> contained, (b) first refused fork -> contained,
+#   (c) CPU-seconds the bomb's cgroup used in its first 10 s.
+# Targets are reported, never asserted: the exit status is non-zero only
+# when something broke (no dockerd, no bomb, a watcher or daemon failure).
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+RUNS=${BENCH_RUNS:-5}
+SECS=10
+LIMIT=200
+POLL_US=100
+[ "$(id -u)" = 0 ] || { echo "guard bench: needs root"; exit 1; }
+. "$TOP/tests/docker/dockerd.sh"
+dockerd_available || { echo "guard bench: SKIP: $DOCKERD_SKIP_REASON"; exit 0; }
+WORK=$(mktemp -d /tmp/cgw-gbench.XXXXXX)
+export DOCKER_CGROUP_PARENT=/cgwarden-bench-guard-$$
+P=${DOCKER_CGROUP_PARENT#/}
+DAEMON="" WATCH=""
+v1_of() { awk -v c="$1" '/ - cgroup / { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) print $5 }' /proc/self/mountinfo | head -n 1; }
+V2=$(awk '/ - cgroup2 / {print $5; exit}' /proc/self/mountinfo)
+PIDS_H=$(v1_of pids) FRZ_H=$(v1_of freezer) ACCT_H=$(v1_of cpuacct)
+if [ -n "$PIDS_H" ]; then
+	LAYOUT="hybrid: cgroup v1 controllers (pids, freezer, cpuacct...) + cgroup2 at $V2"
+	[ -n "$V2" ] || LAYOUT="cgroup v1 only"
+	CPUFILE=cpuacct.usage
+else
+	PIDS_H=$V2 FRZ_H="" ACCT_H=$V2 CPUFILE=cpu.stat
+	LAYOUT="cgroup v2 only"
+fi
+CGROUP_ROOT=$(dirname "$PIDS_H")
+[ -n "$(v1_of pids)" ] || CGROUP_ROOT=$V2
+
+stop_daemon() {
+	[ -n "$DAEMON" ] || return 0
+	kill -TERM "$DAEMON" 2>/dev/null
+	wait "$DAEMON" 2>/dev/null
+	DAEMON=""
+}
+# end_ct ID: every process of the container gone, every freezer released,
+# the container removed (whatever the guard or Docker left it in).
+end_ct() {
+	local id=$1
+	[ -n "$V2" ] && [ -f "$V2$DOCKER_CGROUP_PARENT/$id/cgroup.kill" ] &&
+		echo 1 > "$V2$DOCKER_CGROUP_PARENT/$id/cgroup.kill" 2>/dev/null
+	[ -n "$V2" ] && [ -f "$V2$DOCKER_CGROUP_PARENT/$id/cgroup.freeze" ] &&
+		echo 0 > "$V2$DOCKER_CGROUP_PARENT/$id/cgroup.freeze" 2>/dev/null
+	if [ -n "$FRZ_H" ] && [ -f "$FRZ_H$DOCKER_CGROUP_PARENT/$id/freezer.state" ]; then
+		# pure v1: no cgroup.kill; freeze, SIGKILL all, thaw
+		[ -f "$V2$DOCKER_CGROUP_PARENT/$id/cgroup.kill" ] || {
+			echo FROZEN > "$FRZ_H$DOCKER_CGROUP_PARENT/$id/freezer.state"
+			xargs -r kill -KILL < "$PIDS_H$DOCKER_CGROUP_PARENT/$id/cgroup.procs" 2>/dev/null
+		}
+		echo THAWED > "$FRZ_H$DOCKER_CGROUP_PARENT/$id/freezer.state" 2>/dev/null
+	fi
+	docker unpause "$id" >/dev/null 2>&1
+	docker rm -f "$id" >/dev/null 2>&1
+}
+cleanup() {
+	local id
+	[ -n "$WATCH" ] && kill "$WATCH" 2>/dev/null
+	stop_daemon
+	if [ -n "${DOCKERD_DIR:-}" ]; then
+		for id in $(_dk_container_ids); do end_ct "$id"; done
+	fi
+	dockerd_stop
+	# BENCH_KEEP=DIR: the raw watcher lines and the daemon's log are kept there
+	[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp "$WORK"/res.* "$WORK"/daemon.log "$BENCH_KEEP"/ 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+broke() { echo "guard bench: BROKEN: $*" >&2; [ -f "$WORK/daemon.log" ] && tail -n 30 "$WORK/daemon.log" >&2; exit 1; }
+
+# In BUILD: the VM of the event path sees the build directory, not /tmp.
+mkdir -p "$BUILD/bench"
+cc -O2 -Wall -o "$BUILD/bench/guardwatch" "$TOP/tests/bench/guardwatch.c" || broke "cannot build guardwatch"
+cc -static -O2 -o "$BUILD/bench/forkbomb" "$TOP/tests/helpers/forkbomb.c" || broke "cannot build a static forkbomb (libc6-dev)"
+mkdir "$WORK/trig"
+dockerd_start >/dev/null || broke "the private dockerd did not start"
+dockerd_import_busybox cgw-busybox >/dev/null || broke "cannot import busybox"
+MOUNTS=(-v "$BUILD/bench/forkbomb:/forkbomb:ro" -v "$WORK/trig:/trig:ro")
+# The bomb gives up after 12 s by itself, past the 10 s watched.
+BOMB=(/forkbomb 12)
+
+# watch ID OUT [ARGS...]: guardwatch on the container's cgroup, in the background.
+watch() {
+	local id=$1 out=$2 u=() f=()
+	shift 2
+	[ -n "$V2" ] && u=(-u "$V2$DOCKER_CGROUP_PARENT/$id")
+	[ -n "$FRZ_H" ] && f=(-f "$FRZ_H$DOCKER_CGROUP_PARENT/$id")
+	"$BUILD/bench/guardwatch" -p "$PIDS_H$DOCKER_CGROUP_PARENT/$id" "${u[@]}" "${f[@]}" \
+		-a "$ACCT_H$DOCKER_CGROUP_PARENT/$id/$CPUFILE" -s "$SECS" -i "$POLL_US" -r "$@" \
+		> "$out" 2>"$out.err" &
+	WATCH=$!
+}
+# run_young ROW N: a new container whose command is the bomb, from docker start on.
+run_young() {
+	local row=$1 n=$2 id
+	id=$(docker create --pids-limit "$LIMIT" "${MOUNTS[@]}" --name "gb-$row-$n" cgw-busybox "${BOMB[@]}" 2>"$WORK/err") ||
+		{ cat "$WORK/err" >&2; broke "docker create"; }
+	watch "$id" "$WORK/w.$row.$n"
+	docker start "$id" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; broke "docker start"; }
+	wait "$WATCH" || { cat "$WORK/w.$row.$n.err" >&2; broke "guardwatch ($row run $n)"; }
+	WATCH=""
+	cat "$WORK/w.$row.$n" >> "$WORK/res.$row"
+	end_ct "$id"
+}
+# BENCH_ROWS: a subset of "docker freeze old kill v2" (all by default).
+ROWS=" ${BENCH_ROWS:-docker freeze old kill v2} "
+has() { case $ROWS in *" $1 "*) return 0 ;; esac; return 1; }
+
+# The old containers: started now, idle in a fork-free read of a fifo until
+# their bomb is let go, long after they left the guard's young window.
+has old && for n in $(seq "$RUNS"); do
+	mkfifo "$WORK/trig/go.$n"
+	docker run -d --pids-limit "$LIMIT" "${MOUNTS[@]}" --name "gb-old-$n" cgw-busybox \
+		sh -c "read x < /trig/go.$n; exec ${BOMB[*]}" > "$WORK/old.$n" 2>"$WORK/err" ||
+		{ cat "$WORK/err" >&2; broke "docker run (old container)"; }
+done
+OLD_T0=$(date +%s) OLD_AGE=0 OLD_KNOWN=0
+run_old() {
+	local n=$1 id
+	id=$(cat "$WORK/old.$n")
+	# Until 1 s after it is contained, not 10 s: frozen, it burns no more.
+	watch "$id" "$WORK/w.old.$n" -e 1000
+	# The watcher has read pids.events before the bomb goes, and the bomb
+	# goes at a random moment of the daemon's 1 s interval.
+	sleep 0.2
+	sleep "0.$(printf '%03d' $((RANDOM % 1000)))"
+	echo go > "$WORK/trig/go.$n"
+	wait "$WATCH" || { cat "$WORK/w.old.$n.err" >&2; broke "guardwatch (old run $n)"; }
+	WATCH=""
+	cat "$WORK/w.old.$n" >> "$WORK/res.old"
+	end_ct "$id"
+}
+start_daemon() { # start_daemon ACTION
+	cat > "$WORK/conf" <<EOF2
+[global]
+cgroup_root = $CGROUP_ROOT
+container_cgroups = $P/*
+interval = 1s
+docker_socket = $DOCKER_SOCK
+docker_data_root = $DOCKER_DATA_ROOT
+metrics_listen =
+control_socket = $WORK/sock
+# every run is a spike: the default budget (10 a minute) would turn some into alerts
+max_actions_per_minute = 1000
+[defaults]
+pids_max = 4096
+spike_fork_failures = 20
+action = $1
+EOF2
+	rm -f "$WORK/sock"
+	"$BUILD/cgwardend" -c "$WORK/conf" >> "$WORK/daemon.log" 2>&1 &
+	DAEMON=$! DAEMON_T0=$(date +%s)
+	for _ in $(seq 100); do [ -S "$WORK/sock" ] && break; sleep 0.05; done
+	[ -S "$WORK/sock" ] || broke "cgwardend did not start"
+}
+daemon_alive() { kill -0 "$DAEMON" 2>/dev/null || broke "cgwardend died"; }
+
+echo "guard: $RUNS runs of each, the C fork bomb in a busybox container, --pids-limit $LIMIT ..."
+if has docker; then for n in $(seq "$RUNS"); do run_young docker "$n"; done; fi
+if has freeze || has old; then
+	start_daemon freeze
+	if has freeze; then for n in $(seq "$RUNS"); do run_young freeze "$n"; daemon_alive; done; fi
+	# The daemon must have known the old containers for longer than its
+	# young window (5 s), and they are older still.
+	if has old; then
+		while [ $(($(date +%s) - DAEMON_T0)) -lt 7 ]; do sleep 0.5; done
+		OLD_AGE=$(($(date +%s) - OLD_T0)) OLD_KNOWN=$(($(date +%s) - DAEMON_T0))
+		for n in $(seq "$RUNS"); do run_old "$n"; daemon_alive; done
+	fi
+	stop_daemon
+fi
+if has kill; then
+	start_daemon kill
+	for n in $(seq "$RUNS"); do run_young kill "$n"; daemon_alive; done
+	stop_daemon
+fi
+
+# The event path: a pure cgroup v2 kernel (user-mode-linux), cgroup only.
+V2ROW=""
+if ! has v2; then
+	V2ROW=off
+elif [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+	V2ROW=native
+	BENCH_RUNS=$RUNS bash "$TOP/tests/bench/guard-v2.sh" "$BUILD" > "$WORK/v2.out" 2>&1 || broke "guard-v2.sh"
+elif [ -x /usr/bin/linux.uml ] || [ -x /usr/bin/linux ]; then
+	V2ROW=vm
+	(cd "$TOP" && VM_ENV="BENCH_RUNS" BENCH_RUNS=$RUNS BUILD_DIR=$BUILD \
+		tests/vm/run-v2 -t 300 -- bash tests/bench/guard-v2.sh "$BUILD") > "$WORK/v2.out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || { tail -n 30 "$WORK/v2.out" >&2; broke "guard-v2.sh in the VM (exit $rc)"; }
+fi
+[ -f "$WORK/v2.out" ] && grep -E '^[a-z0-9]+\.v2 ' "$WORK/v2.out" | while read -r row rest; do
+	echo "$rest" >> "$WORK/res.${row%.v2}v2"
+done
+
+# ---------------------------------------------------------------- report --
+[ -n "${BENCH_KEEP:-}" ] && [ -f "$WORK/v2.out" ] && mkdir -p "$BENCH_KEEP" && cp "$WORK/v2.out" "$BENCH_KEEP/"
+echo
+echo "Fork bomb guard, side by side in one run ($(date -u +%Y-%m-%d), $(nproc) CPUs, kernel $(uname -r))"
+echo "host: $LAYOUT"
+echo "bomb: C fork loop (tests/helpers/forkbomb.c, static): every process loops on fork();"
+echo "      in a busybox container of a private dockerd, docker --pids-limit $LIMIT in every row"
+echo "cgwarden: interval 1s, spike_fork_failures 20, spike_rate 200 (default), action as the row says"
+echo "medians of $RUNS runs per row, the rows one after the other, on a shared and noisy machine"
+echo
+python3 "$TOP/tests/bench/guard-report.py" "$WORK" || broke "the report"
+cat <<EOF
+
+definitions (tests/bench/guardwatch.c, outside the container, SCHED_FIFO, polls every $POLL_US µs
+on whichever CPU is free; its own CPU, above, competes with the bomb and the daemon):
+  bomb start  a task of the container's cgroup bears the bomb's name (runc init has exec'd it)
+  refused     the first fork refused by pids.max: the pids.events "max" counter rises
+  decision    cgroup.freeze (cgroup2) reads 1: the guard's freeze, or the freeze its kill does first
+  contained   frozen (cgroup.events "frozen 1", or v1 freezer.state FROZEN), or no task left
+              (cgroup.events "populated 0", i.e. cgroup.procs empty, or the cgroup is gone)
+  CPU         the container's $CPUFILE, from bomb start to 10 s later
+EOF
+[ -s "$WORK/res.old" ] && cat <<EOF
+(*) old container: created ${OLD_AGE}+ s and known to cgwardend ${OLD_KNOWN}+ s before its bomb,
+    idle (no fork) till then: out of the guard's young window (5 s), so the bomb is first seen by
+    the 1 s interval sample: (b) falls anywhere in 0..1 s.  "+" in (c): the CPU up to 1 s after
+    it was contained, not 10 s (frozen, it burns nothing more; the 10 s of the freeze row show it)
+EOF
+case $V2ROW in
+vm) cat <<EOF
+(**) the event path, on a pure cgroup v2 kernel: user-mode-linux, $(sed -n 's/^v2: kernel \([^,]*\), \([0-9]*\) CPU.*/kernel \1, \2 CPU/p' "$WORK/v2.out").
+    No Docker there: a container-like cgroup, pids.max $LIMIT set before the bomb, the same bomb;
+    the kernel's inotify event on pids.events wakes cgwardend at the first refused fork.  Under UML
+    every system call is a round trip to the host: the bomb forks ~100 times slower, UML's kernel
+    takes ~100 ms to freeze or kill 200 tasks on its one CPU, and no CPU figure is comparable.
+    "refused->decision" is the guard's own share of (b); the rest is UML's freezer or kill.
+    There the watcher polls only every 5 ms (polling is dear under UML) but wakes at once on the
+    kernel's inotify events: pids.events, cgroup.events, and the daemon's write to cgroup.freeze.
+EOF
+	[ -s "$WORK/res.freeze1v2" ] &&
+		echo "(***) diagnostic: spike_fork_failures 1, so that the first kernel event is the spike"
+;;
+native) echo "(**) this host is pure cgroup v2: a container-like cgroup, no Docker: the event path" ;;
+off) echo "(**) event path not measured (not in BENCH_ROWS)" ;;
+*) echo "(**) event path not measured: no pure cgroup v2 kernel here (user-mode-linux not installed)" ;;
+esac
+exit 0
