@@ -4,7 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_HIER 16
+/* Hierarchies kept: only mounts with a controller cgwarden reads (at most
+ * one per enum ctrl) and one cgroup2 mount; each container holds this
+ * many pointers, so it stays small. */
+#define MAX_HIER 8
 
 enum ctrl { CTRL_PIDS, CTRL_MEMORY, CTRL_CPU, CTRL_CPUACCT, CTRL_FREEZER, CTRL_COUNT };
 enum layout { LAYOUT_NONE, LAYOUT_V1, LAYOUT_HYBRID, LAYOUT_V2 };

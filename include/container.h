@@ -25,10 +25,10 @@ enum cfile {
 enum knob { KNOB_PIDS, KNOB_MEMORY, KNOB_CPU, KNOB_COUNT };
 
 struct knob_state {
-	int ok;             /* value below was checked against the ceiling */
 	uint64_t value;     /* the limit as last read or written */
 	uint64_t retry_at;  /* after a refused write: not before (ms) */
-	int warned;         /* the refusal was logged */
+	uint8_t ok;         /* value above was checked against the ceiling */
+	uint8_t warned;     /* the refusal was logged */
 };
 
 /* fd[] of a file that is opened when read, not held (rarely read, or

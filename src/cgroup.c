@@ -67,7 +67,7 @@ cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
 		snprintf(err, errlen, "%s: %s", mountinfo, strerror(errno));
 		return -1;
 	}
-	while (getline(&line, &cap, f) > 0 && out->n < MAX_HIER - 1) {
+	while (getline(&line, &cap, f) > 0) {
 		char mroot[4096], mnt[4096], fstype[64], superopts[4096];
 		char *dash = strstr(line, " - ");
 
@@ -82,6 +82,8 @@ cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
 
 			if (bits == 0)
 				continue; /* name=systemd and friends: nothing to enforce */
+			if (out->n >= MAX_HIER - 1)
+				continue; /* more mounts than controllers: a cgroup2 mount may follow */
 			out->h[out->n].mount = xstrdup(mnt);
 			out->h[out->n].ctrls = bits;
 			out->n++;
