@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "container.h"
+#include "events.h"
 
 struct json_object;
 
@@ -12,6 +13,8 @@ const char *report_state(const struct container *);
 int report_limit(const struct container *, enum knob, uint64_t *);
 struct json_object *report_container_json(const struct container *);
 struct json_object *report_status_json(const struct ctable *);
+void report_event(struct gevent *, enum gev_kind, const struct container *,
+    char *cgpath, size_t cglen);
 void report_oneshot(const struct ctable *, FILE *);
 
 #endif

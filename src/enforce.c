@@ -17,6 +17,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "policy.h"
+#include "report.h"
 #include "sample.h"
 #include "sysd.h"
 #include "xmalloc.h"
@@ -224,22 +225,17 @@ static void
 emit_lowered(const struct container *c, const struct cg *g, enum knob k, uint64_t cur,
     uint64_t target, int dry_run, const char *line)
 {
-	const struct sample *s = container_last(c);
-	struct gevent e = { .kind = GEV_LIMIT };
+	struct gevent e;
 	char path[4096], from[32], to[32], reason[160];
 
 	enforce_fmt(k, cur, from, sizeof(from));
 	enforce_fmt(k, target, to, sizeof(to));
 	snprintf(reason, sizeof(reason), "%s was %s, above the %s ceiling %s of rule %s",
 	    knob_filename(g, k), from, knob_key[k], to, c->rule->name);
-	e.id = c->id;
-	e.name = c->name;
-	e.image = c->image;
-	e.rule = c->rule->name;
+	report_event(&e, GEV_LIMIT, c, path, sizeof(path));
+	/* The hierarchy written, and the value it was given. */
 	e.cgroup = container_cg_path(g, path, sizeof(path));
-	e.pids_current = s && s->pids != SAMPLE_NONE ? s->pids : UINT64_MAX;
 	e.pids_max = k == KNOB_PIDS ? target : c->ks[KNOB_PIDS].value;
-	e.fork_failures = s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : UINT64_MAX;
 	e.action = "lower";
 	e.dry_run = dry_run;
 	e.reason = reason;

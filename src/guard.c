@@ -34,10 +34,12 @@
 
 #include "act.h"
 #include "docker.h"
+#include "enforce.h"
 #include "events.h"
 #include "guard.h"
 #include "log.h"
 #include "policy.h"
+#include "report.h"
 #include "sample.h"
 #include "xmalloc.h"
 
@@ -259,21 +261,6 @@ pids_max_of(const struct container *c)
 	return c->ks[KNOB_PIDS].ok ? c->ks[KNOB_PIDS].value : LIMIT_MAX;
 }
 
-/*
- * pids.max as the kernel has it now, for what is told and recorded: the
- * runtime writes a container's own --pids-limit just after the ceiling
- * went in at mkdir, and the cached value is only read back at the next
- * pass, while a bomb started with the container is caught before that.
- */
-static uint64_t
-pids_max_now(const struct container *c)
-{
-	uint64_t v;
-
-	if (c->src[CF_PIDS_MAX] != NULL && cg_read_u64(c->src[CF_PIDS_MAX], CF_PIDS_MAX, &v) == 0)
-		return v;
-	return pids_max_of(c);
-}
 
 /* The ring as text, oldest first: "-950ms 3/100 0, ..., 0ms 100/100 412". */
 static void
@@ -281,13 +268,15 @@ history(const struct container *c, char *buf, size_t len)
 {
 	unsigned have = c->nsamples < RING ? c->nsamples : RING;
 	const struct sample *last = container_last(c);
-	uint64_t max = pids_max_now(c);
+	uint64_t max;
 	size_t off = 0;
 	char mx[24];
 
 	*buf = '\0';
 	if (last == NULL)
 		return;
+	if (report_limit(c, KNOB_PIDS, &max) < 0)
+		max = LIMIT_MAX;
 	if (max == LIMIT_MAX)
 		snprintf(mx, sizeof(mx), "max");
 	else
@@ -318,34 +307,7 @@ reason(const struct verdict *v, char *buf, size_t len)
 		    "/s (threshold: spike_rate)", v->delta, v->window_ms, v->per_second);
 }
 
-static const char *
-label(const struct container *c, char *buf, size_t len)
-{
-	if (c->name)
-		snprintf(buf, len, "%s (%.12s)", c->name, c->id);
-	else
-		snprintf(buf, len, "%.12s", c->id);
-	return buf;
-}
 
-/* An event about a container with its current counts. */
-static void
-fill(struct gevent *e, enum gev_kind kind, const struct container *c, char *cgpath,
-    size_t cglen)
-{
-	const struct sample *s = container_last(c);
-
-	memset(e, 0, sizeof(*e));
-	e->kind = kind;
-	e->id = c->id;
-	e->name = c->name;
-	e->image = c->image;
-	e->rule = c->rule ? c->rule->name : NULL;
-	e->cgroup = container_path(c, cgpath, cglen);
-	e->pids_current = s && s->pids != SAMPLE_NONE ? s->pids : UINT64_MAX;
-	e->pids_max = pids_max_now(c);
-	e->fork_failures = s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : UINT64_MAX;
-}
 
 static void
 reset_ring(struct container *c)
@@ -385,7 +347,7 @@ paused(int ok, const char *err, void *arg)
 				snprintf(gap, sizeof(gap), "; it ran %" PRIu64 " ms between the two",
 				    sample_now_ms() - p->released_ms);
 			log_info("container %s: Docker paused it too (docker unpause or "
-			    "cgwardenctl thaw releases it)%s", label(c, lbl, sizeof(lbl)), gap);
+			    "cgwardenctl thaw releases it)%s", enforce_label(c, lbl, sizeof(lbl)), gap);
 		} else {
 			enum freezer used;
 
@@ -395,7 +357,7 @@ paused(int ok, const char *err, void *arg)
 				act_release_v2(c);
 			log_warnx("container %s: Docker did not pause it (%s); cgwarden's "
 			    "freeze holds it: cgwardenctl thaw %.12s releases it",
-			    label(c, lbl, sizeof(lbl)), err, c->id);
+			    enforce_label(c, lbl, sizeof(lbl)), err, c->id);
 		}
 	}
 	free(p);
@@ -504,6 +466,26 @@ why_text(enum why w)
 	return "";
 }
 
+/* Tells that every process was killed: how, why (in the line too when asked). */
+static void
+tell_kill(struct guard *g, const struct container *c, const char *how, const char *why,
+    int say_why, int looping)
+{
+	char msg[1024], lbl[128], cg[4096];
+	struct gevent e;
+
+	g->counts[GUARD_KILLS]++;
+	report_event(&e, GEV_KILL, c, cg, sizeof(cg));
+	snprintf(msg, sizeof(msg), "killed every process of container %s (%s)%s%s%s",
+	    enforce_label(c, lbl, sizeof(lbl)), how, say_why ? ": " : "", say_why ? why : "",
+	    looping ? "; it is restarting in a loop" : "");
+	e.action = "kill";
+	e.reason = why;
+	e.looping = looping;
+	e.message = msg;
+	events_emit(&e);
+}
+
 /* A spike: decide, capture the evidence, act, tell. */
 static void
 on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t now)
@@ -553,13 +535,13 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 		c->quiet_until_ms = now + QUIET_MS;
 	if (a == ACTION_ALERT || a == ACTION_NONE || w == WHY_MONITOR)
 		g->counts[a == ACTION_NONE ? GUARD_NONE : GUARD_ALERTS] += w != WHY_MONITOR;
-	fill(&e, GEV_SPIKE, c, cg, sizeof(cg));
+	report_event(&e, GEV_SPIKE, c, cg, sizeof(cg));
 	if (e.pids_max == LIMIT_MAX)
 		snprintf(mx, sizeof(mx), "max");
 	else
 		snprintf(mx, sizeof(mx), "%" PRIu64, e.pids_max);
 	snprintf(msg, sizeof(msg), "spike in container %s image %s rule %s: %s; pids %" PRIu64
-	    "/%s; action %s%s%s%s; top: %s", label(c, lbl, sizeof(lbl)),
+	    "/%s; action %s%s%s%s; top: %s", enforce_label(c, lbl, sizeof(lbl)),
 	    c->image ? c->image : "?", e.rule ? e.rule : "?", why,
 	    e.pids_current == UINT64_MAX ? 0 : e.pids_current, mx, action, w == WHY_MONITOR ? " (monitor mode: nothing done)" : why_text(w), err,
 	    looping ? " [looping]" : "", top[0] ? top : "-");
@@ -573,17 +555,8 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 	events_emit(&e);
 	if (a == ACTION_FREEZE && w != WHY_MONITOR)
 		handoff(g, c, HANDOFF_SWAP);
-	if (a == ACTION_KILL && w != WHY_MONITOR) {
-		g->counts[GUARD_KILLS]++;
-		fill(&e, GEV_KILL, c, cg, sizeof(cg));
-		snprintf(msg, sizeof(msg), "killed every process of container %s (%s)%s",
-		    label(c, lbl, sizeof(lbl)), how, looping ? "; it is restarting in a loop" : "");
-		e.action = "kill";
-		e.reason = why;
-		e.looping = looping;
-		e.message = msg;
-		events_emit(&e);
-	}
+	if (a == ACTION_KILL && w != WHY_MONITOR)
+		tell_kill(g, c, how, why, 0, looping);
 }
 
 /* The kernel says the freeze is done: tell it, with how long it took. */
@@ -597,9 +570,9 @@ confirm(struct guard *g, struct container *c, uint64_t now)
 		return;
 	c->confirm = 0;
 	g->counts[GUARD_FREEZES]++;
-	fill(&e, GEV_FREEZE, c, cg, sizeof(cg));
+	report_event(&e, GEV_FREEZE, c, cg, sizeof(cg));
 	snprintf(msg, sizeof(msg), "froze container %s: frozen %" PRIu64 " ms after the "
-	    "spike was seen; release with: cgwardenctl thaw %.12s", label(c, lbl, sizeof(lbl)),
+	    "spike was seen; release with: cgwardenctl thaw %.12s", enforce_label(c, lbl, sizeof(lbl)),
 	    now - c->acted_ms, c->name ? c->name : c->id);
 	e.action = "freeze";
 	e.message = msg;
@@ -664,9 +637,9 @@ guard_refresh(struct guard *g, struct container *c)
 		c->docker_paused = 0;
 		reset_ring(c);
 		act_note(c, "action", NULL);
-		fill(&e, GEV_THAW, c, cg, sizeof(cg));
+		report_event(&e, GEV_THAW, c, cg, sizeof(cg));
 		snprintf(msg, sizeof(msg), "container %s was thawed outside cgwarden "
-		    "(docker unpause, or by hand)", label(c, lbl, sizeof(lbl)));
+		    "(docker unpause, or by hand)", enforce_label(c, lbl, sizeof(lbl)));
 		e.action = "thaw";
 		e.message = msg;
 		g->counts[GUARD_THAWS]++;
@@ -790,9 +763,8 @@ guard_tick(struct guard *g, uint64_t now)
 int
 guard_kill(struct guard *g, struct container *c, const char *by, char *err, size_t errlen)
 {
-	char msg[512], lbl[128], cg[4096];
+	char lbl[128];
 	const char *how;
-	struct gevent e;
 	int rc;
 
 	if (!safe_target(c)) {
@@ -803,18 +775,11 @@ guard_kill(struct guard *g, struct container *c, const char *by, char *err, size
 	if ((rc = do_kill(g, c, by, &how)) < 0) {
 		if (err)
 			snprintf(err, errlen, "cannot kill: %s", strerror(-rc));
-		log_warnx("container %s: kill (%s) failed: %s", label(c, lbl, sizeof(lbl)), by,
-		    strerror(-rc));
+		log_warnx("container %s: kill (%s) failed: %s", enforce_label(c, lbl,
+		    sizeof(lbl)), by, strerror(-rc));
 		return -1;
 	}
-	g->counts[GUARD_KILLS]++;
-	fill(&e, GEV_KILL, c, cg, sizeof(cg));
-	snprintf(msg, sizeof(msg), "killed every process of container %s (%s): %s",
-	    label(c, lbl, sizeof(lbl)), how, by);
-	e.action = "kill";
-	e.reason = by;
-	e.message = msg;
-	events_emit(&e);
+	tell_kill(g, c, how, by, 1, 0);
 	return 0;
 }
 
@@ -832,7 +797,7 @@ guard_contain(struct guard *g, struct container *c, enum action a, const char *w
 
 	if ((a != ACTION_FREEZE && a != ACTION_KILL) || c->state != CS_RUNNING)
 		return;
-	label(c, lbl, sizeof(lbl));
+	enforce_label(c, lbl, sizeof(lbl));
 	if (monitor(g) || !budget_left(g, now) || !safe_target(c)) {
 		log_warnx("container %s: %s: %s not done (%s)", lbl, why, config_action_name(a),
 		    monitor(g) ? "monitor mode" : !safe_target(c) ?
@@ -849,7 +814,7 @@ guard_contain(struct guard *g, struct container *c, enum action a, const char *w
 		log_warnx("container %s: %s: %s", lbl, why, err);
 		return;
 	}
-	fill(&e, GEV_FREEZE, c, cg, sizeof(cg));
+	report_event(&e, GEV_FREEZE, c, cg, sizeof(cg));
 	snprintf(msg, sizeof(msg), "freezing container %s: %s; release with: cgwardenctl "
 	    "thaw %.12s", lbl, why, c->name ? c->name : c->id);
 	e.action = "freeze";
@@ -884,8 +849,8 @@ thawed(struct guard *g, struct container *c, const char *by, const char *how)
 	reset_ring(c);
 	act_note(c, "action", NULL);
 	g->counts[GUARD_THAWS]++;
-	fill(&e, GEV_THAW, c, cg, sizeof(cg));
-	snprintf(msg, sizeof(msg), "thawed container %s (%s, %s)", label(c, lbl, sizeof(lbl)),
+	report_event(&e, GEV_THAW, c, cg, sizeof(cg));
+	snprintf(msg, sizeof(msg), "thawed container %s (%s, %s)", enforce_label(c, lbl, sizeof(lbl)),
 	    by, how);
 	e.action = "thaw";
 	e.reason = by;

@@ -30,6 +30,7 @@
 #include "httpc.h"
 #include "log.h"
 #include "posture.h"
+#include "report.h"
 #include "xmalloc.h"
 
 #define MAX_REPLY (1u << 20)      /* bytes of one Docker reply */
@@ -202,20 +203,13 @@ emit(const struct container *c, const struct audit_finding *f)
 	struct gevent e;
 	char lbl[128], path[4096], *msg;
 
-	memset(&e, 0, sizeof(e));
 	msg = xasprintf("posture: container %s image %s: %s (%s%s%s): %s; fix: %s",
 	    enforce_label(c, lbl, sizeof(lbl)), c->image ? c->image : "?", f->check,
 	    audit_sev_name(f->sev), f->cis ? ", CIS " : "", f->cis ? f->cis : "",
 	    f->evidence, f->fix);
-	e.kind = GEV_POSTURE;
-	e.id = c->id;
-	e.name = c->name;
-	e.image = c->image;
-	e.rule = c->rule ? c->rule->name : NULL;
-	e.cgroup = container_path(c, path, sizeof(path));
-	e.pids_current = UINT64_MAX;
-	e.pids_max = c->ks[KNOB_PIDS].ok ? c->ks[KNOB_PIDS].value : UINT64_MAX;
-	e.fork_failures = UINT64_MAX;
+	report_event(&e, GEV_POSTURE, c, path, sizeof(path));
+	/* A finding is about configuration, not the counts of the moment. */
+	e.pids_current = e.fork_failures = UINT64_MAX;
 	e.action = strcmp(f->check, "docker-socket-mounted") == 0 ? socket_policy(c) : "alert";
 	e.reason = f->evidence;
 	e.check = f->check;

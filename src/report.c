@@ -7,6 +7,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "enforce.h"
+#include "events.h"
 #include "report.h"
 #include "sample.h"
 
@@ -201,4 +202,28 @@ report_oneshot(const struct ctable *t, FILE *f)
 		    container_path(c, path, sizeof(path)));
 	}
 	free(v);
+}
+
+/*
+ * An event about a container, filled with who it is and its counts now
+ * (pids.max as the kernel has it: the runtime may have written the
+ * container's own just after the last pass).  cgpath holds its path.
+ */
+void
+report_event(struct gevent *e, enum gev_kind kind, const struct container *c, char *cgpath,
+    size_t cglen)
+{
+	const struct sample *s = container_last(c);
+
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->id = c->id;
+	e->name = c->name;
+	e->image = c->image;
+	e->rule = c->rule ? c->rule->name : NULL;
+	e->cgroup = container_path(c, cgpath, cglen);
+	e->pids_current = s && s->pids != SAMPLE_NONE ? s->pids : UINT64_MAX;
+	if (report_limit(c, KNOB_PIDS, &e->pids_max) < 0)
+		e->pids_max = UINT64_MAX;
+	e->fork_failures = s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : UINT64_MAX;
 }
