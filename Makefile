@@ -80,12 +80,16 @@ system-v2: all $(HELPERS) $(DRIVERS)
 	@BUILD_DIR=$(BUILD) tests/run-v2.sh $(BUILD)
 
 # Every test, twice: a -Werror build, then an ASan+UBSan build.
+# Every stage runs even when one before it failed, so that the closing
+# summary lists every failure, not only the first.
 check: deps
 	@rm -rf build/results build/asan/results
-	$(MAKE) --no-print-directory BUILD=build WERROR=1 all unit system docker
-	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit system docker
-	$(MAKE) --no-print-directory BUILD=build WERROR=1 system-v2
-	@tests/summary.sh build/results build/asan/results
+	@rc=0; \
+	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 all unit system docker || rc=1; \
+	$(MAKE) -k --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit system docker || rc=1; \
+	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 system-v2 || rc=1; \
+	tests/summary.sh build/results build/asan/results || rc=1; \
+	exit $$rc
 
 run: deps all
 	$(BUILD)/cgwardend -d -c conf/cgwarden.conf

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the unit-test binaries and the config golden files; records the counts.
 build=$1; shift
+label=unit
 . tests/count.sh
 mkdir -p "$build/results"
 for t in "$@"; do count "$t"; done

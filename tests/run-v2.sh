@@ -14,8 +14,10 @@ else
 	0) ;;
 	77) echo "SKIP: no cgroup v2 kernel available (user-mode-linux missing): the v2 suite did not run" >&2
 	    rc=0 ;;
-	*) grep -q '^system-v2 ' "$build/results/counts" 2>/dev/null ||
-		echo "system-v2 0 1" >> "$build/results/counts" ;;
+	*) grep -q '^system-v2 ' "$build/results/counts" 2>/dev/null || {
+		echo "system-v2 0 1" >> "$build/results/counts"
+		echo "system-v2: the VM ended before the suite did (exit $rc: 124 timeout, 125 no boot)" >> "$build/results/failures"
+	   } ;;
 	esac
 fi
 
@@ -33,7 +35,8 @@ vm_systemd() {
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/'); f=${f:-1}
 	[ $src -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	echo "$2 $p $f" >> "$build/results/counts"
-	[ "$f" -eq 0 ] || { printf '%s\n' "$out" | tail -n 40; rc=1; }
+	[ "$f" -eq 0 ] || { printf '%s\n' "$out" | tail -n 40; rc=1
+		{ echo "$2: $1 (exit $src)"; printf '%s\n' "$out" | grep -E '^not ok' | sed 's/^/    /'; } >> "$build/results/failures"; }
 }
 # The D-Bus path, then the hardened unit as systemd runs it.
 vm_systemd tests/vm/systemd-dbus.sh systemd-v2
