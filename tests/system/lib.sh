@@ -49,11 +49,11 @@ bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
 # eq DESC GOT WANT
 eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
 # check DESC CMD...: CMD must succeed
-check() { d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+check() { _d=$1; shift; if "$@"; then ok "$_d"; else bad "$_d"; fi; }
 # wait_for SECONDS CMD...: polls until CMD succeeds
 wait_for() {
-	n=$(($1 * 50)); shift
-	while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.02; n=$((n - 1)); done
+	_w=$(($1 * 50)); shift
+	while [ $_w -gt 0 ]; do "$@" && return 0; sleep 0.02; _w=$((_w - 1)); done
 	return 1
 }
 
@@ -66,17 +66,17 @@ ct_path() { # ct_path ID [cgroupfs|systemd]
 # mkcg REL: creates REL in every hierarchy; on v2 enables the controllers
 # of each parent that this test owns (never above $T).
 mkcg() {
-	for h in $HIERS; do
-		p=$h
-		for part in $(echo "$1" | tr / ' '); do
-			if [ "$h" = "$V2" ] && [ "$p" != "$h" ]; then
-				for c in $(cat "$p/cgroup.controllers"); do
-					case " $(cat "$p/cgroup.subtree_control") " in *" $c "*) ;;
-					*) echo "+$c" > "$p/cgroup.subtree_control" 2>/dev/null ;; esac
+	for _h in $HIERS; do
+		_p=$_h
+		for _part in $(echo "$1" | tr / ' '); do
+			if [ "$_h" = "$V2" ] && [ "$_p" != "$_h" ]; then
+				for _c in $(cat "$_p/cgroup.controllers"); do
+					case " $(cat "$_p/cgroup.subtree_control") " in *" $_c "*) ;;
+					*) echo "+$_c" > "$_p/cgroup.subtree_control" 2>/dev/null ;; esac
 				done
 			fi
-			p=$p/$part
-			[ -d "$p" ] || mkdir "$p" || return 1
+			_p=$_p/$_part
+			[ -d "$_p" ] || mkdir "$_p" || return 1
 		done
 	done
 }
@@ -86,8 +86,8 @@ mkct() { mkcg "$(ct_path "$@")"; }
 mkparent() {
 	mkcg "$1" || return 1
 	[ -n "$V2" ] || return 0
-	for c in $(cat "$V2/$1/cgroup.controllers"); do
-		echo "+$c" > "$V2/$1/cgroup.subtree_control" 2>/dev/null
+	for _c in $(cat "$V2/$1/cgroup.controllers"); do
+		echo "+$_c" > "$V2/$1/cgroup.subtree_control" 2>/dev/null
 	done
 	return 0
 }
@@ -96,16 +96,31 @@ mkparent() {
 # hierarchy; its pid is in $LASTPID.  Not for $(...): the pid must be
 # remembered here so that cleanup ends it.
 # CMD runs only once it is in the cgroup everywhere (a gate file), so
-# nothing it forks, a bomb above all, can start outside.
+# nothing it forks, a bomb above all, can start outside; if it cannot be
+# moved there, it never runs.  A bomb starts only under a
+# pids.max: unbounded, it would take the whole machine's task table.
 runin() {
-	rel=$1; shift
+	_rel=$1; shift
 	[ $# -gt 0 ] || set -- sleep 1000
+	case " $* " in *bomb\ *)
+		_lim=$(rd "$PIDS_H/$_rel/pids.max")
+		case $_lim in ''|max)
+			bad "refused to start $* in $_rel: pids.max is '${_lim:-missing}'"
+			return 1 ;;
+		esac ;;
+	esac
 	_ngate=$((${_ngate:-0} + 1)); _gate=$WORK/gate.$_ngate
 	sh -c 'while [ ! -e "$0" ]; do sleep 0.01; done; rm -f "$0"; exec "$@"' "$_gate" "$@" \
 		</dev/null >/dev/null 2>&1 &
 	LASTPID=$!
 	STARTED="$STARTED $LASTPID"
-	for h in $HIERS; do echo "$LASTPID" > "$h/$rel/cgroup.procs"; done
+	_in=yes
+	for _h in $HIERS; do echo "$LASTPID" > "$_h/$_rel/cgroup.procs" || _in=no; done
+	if [ $_in = no ]; then
+		kill -KILL "$LASTPID" 2>/dev/null
+		bad "could not move $* into $_rel: not started"
+		return 1
+	fi
 	: > "$_gate"
 }
 
@@ -113,12 +128,12 @@ rd() { cat "$1" 2>/dev/null; }
 short() { printf %.12s "$1"; }
 pids_max() { rd "$PIDS_H/$1/pids.max"; }
 mem_max() { # normalized: max, or bytes
-	v=$(rd "$MEM_H/$1/$MEMFILE")
-	case $v in max|9223372036854771712) echo max ;; *) echo "$v" ;; esac
+	_v=$(rd "$MEM_H/$1/$MEMFILE")
+	case $_v in max|9223372036854771712) echo max ;; *) echo "$_v" ;; esac
 }
 cpu_quota() { # max, or the quota in µs
-	v=$(rd "$CPU_H/$1/$CPUFILE"); v=${v%% *}
-	case $v in -1|max) echo max ;; *) echo "$v" ;; esac
+	_v=$(rd "$CPU_H/$1/$CPUFILE"); _v=${_v%% *}
+	case $_v in -1|max) echo max ;; *) echo "$_v" ;; esac
 }
 
 # write_conf [EXTRA_GLOBAL_LINES] then rule sections on stdin.  The
@@ -147,9 +162,9 @@ start_daemon() { # start_daemon [ARGS...]
 stop_daemon() {
 	[ -n "$DAEMON" ] || return 0
 	kill -TERM "$DAEMON" 2>/dev/null
-	wait "$DAEMON"; rc=$?
+	wait "$DAEMON"; _rc=$?
 	DAEMON=""
-	return $rc
+	return $_rc
 }
 ctl() { "$CGWARDENCTL" -s "$SOCK" "$@"; }
 # jq-free JSON field access, through python3 if present, else the CLI's table.
@@ -168,7 +183,7 @@ kill_tree() {
 		echo 1 > "$V2/$T/cgroup.kill" 2>/dev/null
 	elif [ -f "$FRZ_H/$T/freezer.state" ]; then
 		echo FROZEN > "$FRZ_H/$T/freezer.state" 2>/dev/null
-		for i in 1 2 3; do
+		for _i in 1 2 3; do
 			find "$PIDS_H/$T" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 		done
 		echo THAWED > "$FRZ_H/$T/freezer.state" 2>/dev/null
@@ -199,14 +214,14 @@ note() { getfattr --only-values -n "trusted.cgwarden.$2" "$PIDS_H/$(ct_path "$1"
 cleanup() {
 	[ -n "$DAEMON" ] && kill -KILL "$DAEMON" 2>/dev/null
 	kill_tree
-	for p in $STARTED; do kill -KILL "$p" 2>/dev/null; done
-	for p in $STARTED; do wait "$p" 2>/dev/null; done
+	for _p in $STARTED; do kill -KILL "$_p" 2>/dev/null; done
+	for _p in $STARTED; do wait "$_p" 2>/dev/null; done
 	sleep 0.1
 	DAEMON="" STARTED=""
-	for h in $HIERS; do
-		[ -d "$h/$T" ] || continue
-		[ -f "$h/$T/freezer.state" ] && find "$h/$T" -name freezer.state -exec sh -c 'echo THAWED > "$1"' _ {} \; 2>/dev/null
-		find "$h/$T" -depth -type d -exec rmdir {} \; 2>/dev/null
+	for _h in $HIERS; do
+		[ -d "$_h/$T" ] || continue
+		[ -f "$_h/$T/freezer.state" ] && find "$_h/$T" -name freezer.state -exec sh -c 'echo THAWED > "$1"' _ {} \; 2>/dev/null
+		find "$_h/$T" -depth -type d -exec rmdir {} \; 2>/dev/null
 	done
 }
 finish() {
