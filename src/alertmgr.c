@@ -20,6 +20,7 @@
 #include "alertmgr.h"
 #include "events.h"
 #include "httpc.h"
+#include "sample.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -49,15 +50,6 @@ struct alertmgr {
 	int full;                 /* the full queue was logged */
 	struct firing *firing;
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* RFC 3339 in UTC with milliseconds, as Alertmanager writes it. */
 static void
@@ -253,7 +245,7 @@ alertmgr_alert(const struct gevent *e, const char *host)
 	a = json_object_new_object();
 	json_object_object_add(a, "labels", l);
 	json_object_object_add(a, "annotations", an);
-	fmt_time(e->time_ms ? e->time_ms : now_ms(), t, sizeof(t));
+	fmt_time(e->time_ms ? e->time_ms : wall_now_ms(), t, sizeof(t));
 	json_object_object_add(a, "startsAt", json_object_new_string(t));
 	return a;
 }
@@ -381,7 +373,7 @@ static void
 resend(struct alertmgr *am)
 {
 	struct json_object *arr;
-	uint64_t ends = now_ms() + HOLD_RESENDS * am->resend_ms;
+	uint64_t ends = wall_now_ms() + HOLD_RESENDS * am->resend_ms;
 
 	if (am->url == NULL || am->firing == NULL || am->qlen > 0)
 		return;
@@ -404,7 +396,7 @@ resolve(struct alertmgr *am, const char *id)
 {
 	struct json_object *arr = NULL;
 	struct firing **pp = &am->firing, *f;
-	uint64_t now = now_ms();
+	uint64_t now = wall_now_ms();
 
 	while ((f = *pp) != NULL) {
 		if (strcmp(f->id, id) != 0) {
@@ -447,7 +439,7 @@ fire(struct alertmgr *am, const struct gevent *e, struct json_object *a)
 	}
 	f->alert = a;
 	arr = json_object_new_array();
-	json_object_array_add(arr, with_end(f, now_ms() + HOLD_RESENDS * am->resend_ms));
+	json_object_array_add(arr, with_end(f, wall_now_ms() + HOLD_RESENDS * am->resend_ms));
 	enqueue(am, arr);
 }
 

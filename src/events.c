@@ -14,6 +14,7 @@
 #include "events.h"
 #include "journal.h"
 #include "log.h"
+#include "sample.h"
 #include "xmalloc.h"
 
 #define MAX_SINKS 8
@@ -109,12 +110,8 @@ events_emit(struct gevent *e)
 	char line[512];
 	int made = 0;
 
-	if (e->time_ms == 0) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		e->time_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-	}
+	if (e->time_ms == 0)
+		e->time_ms = wall_now_ms();
 	if (e->message == NULL) {
 		e->message = events_describe(e, line, sizeof(line));
 		made = 1;

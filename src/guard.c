@@ -75,15 +75,6 @@ struct guard {
 	uint64_t counts[GUARD_COUNT];
 };
 
-static uint64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static int
 monitor(const struct guard *g)
 {
@@ -379,7 +370,7 @@ do_freeze(struct guard *g, struct container *c, const char *why, char *err, size
 	c->frozen_by_us = 1;
 	c->docker_paused = 0;
 	c->confirm = 1;
-	c->frozen_at = wall_ms();
+	c->frozen_at = wall_now_ms();
 	snprintf(note, sizeof(note), "freeze %" PRIu64 " %s", c->frozen_at, why);
 	act_note(c, "action", note);
 	/* Hybrid: Docker reads another freezer (v1) than the one used (v2). */
@@ -447,9 +438,9 @@ do_kill(struct guard *g, struct container *c, const char *why, const char **how)
 	c->state = CS_KILLED;
 	c->confirm = 0;
 	c->frozen_by_us = 0;
-	snprintf(note, sizeof(note), "kill %" PRIu64 " %s", wall_ms(), why);
+	snprintf(note, sizeof(note), "kill %" PRIu64 " %s", wall_now_ms(), why);
 	act_note(c, "action", note);
-	record_kill(g, c->id, wall_ms());
+	record_kill(g, c->id, wall_now_ms());
 	return 0;
 }
 
@@ -496,7 +487,7 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 	enum why w;
 	enum action a;
 	struct gevent e;
-	int looping = killed_recently(g, c->id, wall_ms());
+	int looping = killed_recently(g, c->id, wall_now_ms());
 
 	c->spikes++;
 	g->counts[GUARD_SPIKES]++;
@@ -660,16 +651,13 @@ static void
 seed(struct container *c, uint64_t now)
 {
 	char path[4096];
-	struct timespec ts;
 	struct stat st;
 	uint64_t age;
 	const struct cg *g = c->src[CF_PIDS_CUR];
 
 	if (g == NULL || stat(container_cg_path(g, path, sizeof(path)), &st) < 0)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	age = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) -
-	    ((uint64_t)st.st_ctim.tv_sec * 1000 + (uint64_t)st.st_ctim.tv_nsec / 1000000);
+	age = wall_now_ms() - timespec_ms(&st.st_ctim);
 	if (age >= SPIKE_WINDOW_MS)
 		return;
 	/* Samples before its pids directory was seen hold nothing to compare. */
@@ -739,7 +727,7 @@ guard_forget(struct guard *g, struct container *c)
 void
 guard_tick(struct guard *g, uint64_t now)
 {
-	uint64_t wall = wall_ms();
+	uint64_t wall = wall_now_ms();
 
 	for (size_t i = 0; i < g->t->n; i++) {
 		struct container *c = g->t->c[i];
