@@ -7,6 +7,7 @@
 
 #define LIMIT_MAX UINT64_MAX /* "max": unlimited */
 
+/* In this order: on_docker_socket takes those up to ACTION_ALERT. */
 enum action { ACTION_FREEZE, ACTION_KILL, ACTION_ALERT, ACTION_NONE };
 enum mode { MODE_ENFORCE, MODE_MONITOR };
 

@@ -250,6 +250,18 @@ config_action_name(enum action a)
 	return "?";
 }
 
+/* The action named VAL, of those up to LAST in enum order; -1 if none is. */
+static int
+parse_action(const char *val, enum action last, enum action *a)
+{
+	for (int i = ACTION_FREEZE; i <= (int)last; i++)
+		if (strcmp(val, config_action_name((enum action)i)) == 0) {
+			*a = (enum action)i;
+			return 0;
+		}
+	return -1;
+}
+
 /* Checks what fnmatch(3) would silently accept: unclosed brackets, a trailing backslash. */
 static int
 glob_valid(const char *g)
@@ -335,15 +347,7 @@ rule_set(struct parse *p, struct rule *r, const char *key, const char *val)
 		bad = config_parse_count(val, &r->spike_fork_failures, 0);
 		break;
 	case RK_ACTION:
-		if (strcmp(val, "freeze") == 0)
-			r->action = ACTION_FREEZE;
-		else if (strcmp(val, "kill") == 0)
-			r->action = ACTION_KILL;
-		else if (strcmp(val, "alert") == 0)
-			r->action = ACTION_ALERT;
-		else if (strcmp(val, "none") == 0)
-			r->action = ACTION_NONE;
-		else {
+		if (parse_action(val, ACTION_NONE, &r->action) < 0) {
 			perr(p, p->line, "action: '%s' is not one of freeze, kill, alert, none", val);
 			return;
 		}
@@ -357,13 +361,7 @@ rule_set(struct parse *p, struct rule *r, const char *key, const char *val)
 		}
 		break;
 	case RK_ON_DOCKER_SOCKET:
-		if (strcmp(val, "alert") == 0)
-			r->on_docker_socket = ACTION_ALERT;
-		else if (strcmp(val, "freeze") == 0)
-			r->on_docker_socket = ACTION_FREEZE;
-		else if (strcmp(val, "kill") == 0)
-			r->on_docker_socket = ACTION_KILL;
-		else {
+		if (parse_action(val, ACTION_ALERT, &r->on_docker_socket) < 0) {
 			perr(p, p->line, "on_docker_socket: '%s' is not one of alert, freeze, kill",
 			    val);
 			return;

@@ -2,7 +2,7 @@
 # its closing "N passed, N failed" line to $pass and $fail (a test that
 # exits non-zero without a failure counts one).  A failing test's name and
 # its "not ok" lines go to $build/results/failures, which tests/summary.sh
-# repeats at the end.  Source, then: count CMD...
+# repeats at the end.  Set $build and $label, source, then: count CMD...
 pass=0 fail=0
 count() {
 	out=$("$@" 2>&1); rc=$?
@@ -13,7 +13,7 @@ count() {
 	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	pass=$((pass + p)); fail=$((fail + f))
 	[ "$f" -eq 0 ] && return
-	{ echo "${label:-$(basename "$PWD")}: $* (exit $rc)"
+	{ echo "$label: $* (exit $rc)"
 	  printf '%s\n' "$out" | grep -E '^not ok' | sed 's/^/    /'
-	} >> "${build:-.}/results/failures"
+	} >> "$build/results/failures"
 }

@@ -84,8 +84,9 @@ request(const char *sock, const char *line)
 	return buf;
 }
 
-struct json_object *
-parse_reply(const char *text)
+/* The daemon's reply as JSON; an error it reports exits with STATUS. */
+static struct json_object *
+parse_reply_or(const char *text, int status)
 {
 	struct json_object *o = json_tokener_parse(text);
 	struct json_object *e, *det;
@@ -99,9 +100,15 @@ parse_reply(const char *text)
 		fprintf(stderr, "cgwardenctl: %s\n", json_object_get_string(e));
 		if (json_object_object_get_ex(o, "details", &det))
 			fprintf(stderr, "%s", json_object_get_string(det));
-		exit(1);
+		exit(status);
 	}
 	return o;
+}
+
+struct json_object *
+parse_reply(const char *text)
+{
+	return parse_reply_or(text, 1);
 }
 
 static const char *
@@ -240,18 +247,10 @@ static int
 audit(const char *sock, int json)
 {
 	char *reply = request(sock, "audit");
-	struct json_object *o = json_tokener_parse(reply), *e;
+	/* 1 means "something is high": a failed audit is 2. */
+	struct json_object *o = parse_reply_or(reply, 2);
 	int high = 0;
 
-	if (o == NULL) {
-		fprintf(stderr, "cgwardenctl: cannot parse the daemon's reply\n");
-		exit(2);
-	}
-	if (json_object_is_type(o, json_type_object) &&
-	    json_object_object_get_ex(o, "error", &e)) {
-		fprintf(stderr, "cgwardenctl: audit: %s\n", json_object_get_string(e));
-		exit(2);
-	}
 	if (!json_object_is_type(o, json_type_array)) {
 		fprintf(stderr, "cgwardenctl: audit: the daemon's reply is not a list\n");
 		exit(2);
