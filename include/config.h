@@ -10,6 +10,8 @@
 /* In this order: on_docker_socket takes those up to ACTION_ALERT. */
 enum action { ACTION_FREEZE, ACTION_KILL, ACTION_ALERT, ACTION_NONE };
 enum mode { MODE_ENFORCE, MODE_MONITOR };
+/* The limits cgwarden holds to a ceiling. */
+enum knob { KNOB_PIDS, KNOB_MEMORY, KNOB_CPU, KNOB_COUNT };
 
 /* Keys of a rule section, as bits of rule.set. */
 enum rule_key {
@@ -83,5 +85,7 @@ int config_parse_count(const char *, uint64_t *, int allow_max);
 void config_fmt_size(uint64_t, char *, size_t);
 void config_fmt_duration(uint64_t ms, char *, size_t);
 void config_fmt_cpus(uint64_t milli, char *, size_t);
+/* A limit as the config writes it: 100, 512M, 1.5, max. */
+void config_fmt_limit(enum knob, uint64_t, char *, size_t);
 
 #endif

@@ -21,9 +21,6 @@ enum cfile {
 	CF_COUNT
 };
 
-/* The limits cgwarden holds to a ceiling. */
-enum knob { KNOB_PIDS, KNOB_MEMORY, KNOB_CPU, KNOB_COUNT };
-
 struct knob_state {
 	uint64_t value;     /* the limit as last read or written */
 	uint64_t retry_at;  /* after a refused write: not before (ms) */

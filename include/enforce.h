@@ -12,6 +12,5 @@ void enforce_container(struct container *, int monitor, uint64_t now_ms);
 void enforce_invalidate(struct container *);
 int enforce_read_limit(const struct cg *, enum knob, uint64_t *);
 const char *enforce_label(const struct container *, char *buf, size_t len);
-void enforce_fmt(enum knob, uint64_t, char *buf, size_t len);
 
 #endif

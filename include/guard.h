@@ -11,9 +11,6 @@ struct event_base;
 struct docker;
 struct guard;
 
-enum guard_count { GUARD_SPIKES, GUARD_FREEZES, GUARD_KILLS, GUARD_ALERTS, GUARD_NONE,
-	GUARD_THAWS, GUARD_COUNT };
-
 /* A thaw finished: 0, or -1 with the reason. */
 typedef void (*guard_done_cb)(int rc, const char *err, void *arg);
 
@@ -32,7 +29,6 @@ void guard_contain(struct guard *, struct container *, enum action, const char *
 int guard_kill(struct guard *, struct container *, const char *by, char *err, size_t errlen);
 void guard_thaw(struct guard *, struct container *, const char *by, guard_done_cb, void *);
 const char *guard_state_name(const struct container *);
-const uint64_t *guard_counts(const struct guard *);
 size_t guard_hot_count(const struct guard *);
 
 #endif

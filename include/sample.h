@@ -2,7 +2,6 @@
 #ifndef CGW_SAMPLE_H
 #define CGW_SAMPLE_H
 #include <stdint.h>
-#include <time.h>
 
 #include "container.h"
 
@@ -10,9 +9,5 @@
 #define USAGE_NONE UINT64_MAX  /* mem, cpu_ns: could not be read */
 
 void sample_container(struct container *, uint64_t now_ms);
-uint64_t sample_now_ms(void);
-/* Wall-clock time in ms since the epoch: for what is told (events, notes), never for intervals. */
-uint64_t wall_now_ms(void);
-uint64_t timespec_ms(const struct timespec *);
 
 #endif

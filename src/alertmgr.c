@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "alertmgr.h"
 #include "events.h"
 #include "httpc.h"
@@ -245,7 +246,7 @@ alertmgr_alert(const struct gevent *e, const char *host)
 	a = json_object_new_object();
 	json_object_object_add(a, "labels", l);
 	json_object_object_add(a, "annotations", an);
-	fmt_time(e->time_ms ? e->time_ms : wall_now_ms(), t, sizeof(t));
+	fmt_time(e->time_ms ? e->time_ms : clock_wall_ms(), t, sizeof(t));
 	json_object_object_add(a, "startsAt", json_object_new_string(t));
 	return a;
 }
@@ -373,7 +374,7 @@ static void
 resend(struct alertmgr *am)
 {
 	struct json_object *arr;
-	uint64_t ends = wall_now_ms() + HOLD_RESENDS * am->resend_ms;
+	uint64_t ends = clock_wall_ms() + HOLD_RESENDS * am->resend_ms;
 
 	if (am->url == NULL || am->firing == NULL || am->qlen > 0)
 		return;
@@ -396,7 +397,7 @@ resolve(struct alertmgr *am, const char *id)
 {
 	struct json_object *arr = NULL;
 	struct firing **pp = &am->firing, *f;
-	uint64_t now = wall_now_ms();
+	uint64_t now = clock_wall_ms();
 
 	while ((f = *pp) != NULL) {
 		if (strcmp(f->id, id) != 0) {
@@ -439,7 +440,7 @@ fire(struct alertmgr *am, const struct gevent *e, struct json_object *a)
 	}
 	f->alert = a;
 	arr = json_object_new_array();
-	json_object_array_add(arr, with_end(f, wall_now_ms() + HOLD_RESENDS * am->resend_ms));
+	json_object_array_add(arr, with_end(f, clock_wall_ms() + HOLD_RESENDS * am->resend_ms));
 	enqueue(am, arr);
 }
 

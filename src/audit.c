@@ -221,19 +221,6 @@ secopt_has(struct json_object *opts, const char *key, const char *val)
 	return 0;
 }
 
-static void
-fmt_limit(enum knob k, uint64_t v, char *buf, size_t len)
-{
-	if (v == LIMIT_MAX)
-		snprintf(buf, len, "max");
-	else if (k == KNOB_MEMORY)
-		config_fmt_size(v, buf, len);
-	else if (k == KNOB_CPU)
-		config_fmt_cpus(v, buf, len);
-	else
-		snprintf(buf, len, "%" PRIu64, v);
-}
-
 struct limit_check {
 	const char *check, *cis, *fix;
 	const char *flag;      /* the docker run flag */
@@ -266,8 +253,8 @@ check_limit(struct audit_list *l, enum knob k, uint64_t asked, const struct audi
 	char a[32], e[32];
 
 	if (asked)
-		fmt_limit(k, asked, a, sizeof(a));
-	fmt_limit(k, v, e, sizeof(e));
+		config_fmt_limit(k, asked, a, sizeof(a));
+	config_fmt_limit(k, v, e, sizeof(e));
 	if (asked && (!known || v != LIMIT_MAX))
 		return;
 	if (asked)

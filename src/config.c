@@ -238,6 +238,20 @@ config_fmt_cpus(uint64_t milli, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, milli / 1000, milli % 1000);
 }
 
+/* A limit of any knob as the config writes it: 100, 512M, 1.5, max. */
+void
+config_fmt_limit(enum knob k, uint64_t v, char *buf, size_t len)
+{
+	if (k == KNOB_MEMORY)
+		config_fmt_size(v, buf, len);
+	else if (k == KNOB_CPU)
+		config_fmt_cpus(v, buf, len);
+	else if (v == LIMIT_MAX)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+}
+
 const char *
 config_action_name(enum action a)
 {
@@ -813,9 +827,7 @@ rule_print(const struct rule *r, FILE *f)
 {
 	char b[64];
 
-	config_fmt_size(r->pids_max, b, sizeof(b));
-	if (r->pids_max != LIMIT_MAX)
-		snprintf(b, sizeof(b), "%" PRIu64, r->pids_max);
+	config_fmt_limit(KNOB_PIDS, r->pids_max, b, sizeof(b));
 	fprintf(f, "pids_max = %s\n", b);
 	config_fmt_size(r->memory_max, b, sizeof(b));
 	fprintf(f, "memory_max = %s\n", b);

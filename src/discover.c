@@ -17,7 +17,7 @@
 
 #include "discover.h"
 #include "log.h"
-#include "metrics.h"
+#include "counters.h"
 #include "xmalloc.h"
 
 #define WATCH_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR)
@@ -102,7 +102,7 @@ add_watch(struct discover *d, int hidx, int pat, int level, const char *path)
 	if ((wd = inotify_add_watch(d->ifd, path, WATCH_MASK)) < 0) {
 		if (errno != ENOENT) {
 			log_warn("inotify watch on %s", path);
-			metrics_count_error(MERR_INOTIFY);
+			counter_add(CNT_ERR_INOTIFY, 1);
 		}
 		return;
 	}
@@ -230,7 +230,7 @@ handle_event(struct discover *d, const struct inotify_event *ev)
 
 	if (ev->mask & IN_Q_OVERFLOW) {
 		log_warnx("inotify queue overflowed: rescanning every cgroup tree");
-		metrics_count_error(MERR_INOTIFY);
+		counter_add(CNT_ERR_INOTIFY, 1);
 		discover_scan(d);
 		return;
 	}
@@ -276,7 +276,7 @@ discover_dispatch(struct discover *d)
 		}
 	if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		log_warn("reading inotify events");
-		metrics_count_error(MERR_INOTIFY);
+		counter_add(CNT_ERR_INOTIFY, 1);
 	}
 }
 

@@ -20,7 +20,7 @@
 #include "docker.h"
 #include "httpc.h"
 #include "log.h"
-#include "metrics.h"
+#include "counters.h"
 #include "xmalloc.h"
 
 #define MAX_INSPECT (1u << 20)  /* bytes of one inspect reply */
@@ -245,7 +245,7 @@ lookup_disk(struct docker *d, struct container *c)
 		apply_meta(d, c, &m, META_DISK);
 	else if (n > 0) {
 		log_warnx("container %.12s: %s: %s", c->id, path, err);
-		metrics_count_error(MERR_DOCKER);
+		counter_add(CNT_ERR_DOCKER, 1);
 	}
 	free(buf);
 }
@@ -275,7 +275,7 @@ inspect_done(int status, const char *body, size_t len, const char *err, void *ar
 		log_debug("container %.12s: Docker does not know it", c->id);
 	} else {
 		c->meta = META_NONE;
-		metrics_count_error(MERR_DOCKER);
+		counter_add(CNT_ERR_DOCKER, 1);
 		if (status == 200)
 			log_warnx("container %.12s: Docker's inspect reply rejected: %s",
 			    c->id, perr);
@@ -430,7 +430,7 @@ events_data(const char *data, size_t len, void *arg)
 			continue;
 		if (d->len == MAX_EVENT) {
 			log_warnx("Docker event longer than %u bytes dropped", MAX_EVENT);
-			metrics_count_error(MERR_DOCKER);
+			counter_add(CNT_ERR_DOCKER, 1);
 			d->skipping = 1;
 			d->len = 0;
 			continue;
@@ -444,7 +444,7 @@ static void
 set_down(struct docker *d, const char *why)
 {
 	d->up = 0;
-	metrics_count_error(MERR_DOCKER);
+	counter_add(CNT_ERR_DOCKER, 1);
 	if (!d->lost_logged)
 		log_warnx("Docker API at %s %s: %s; limits stay enforced by cgroup, images "
 		    "from %s/containers; retrying", d->sock, d->ever_up ? "lost" : "unreachable",

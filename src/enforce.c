@@ -15,7 +15,7 @@
 #include "enforce.h"
 #include "events.h"
 #include "log.h"
-#include "metrics.h"
+#include "counters.h"
 #include "policy.h"
 #include "report.h"
 #include "sample.h"
@@ -60,20 +60,6 @@ enforce_label(const struct container *c, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.12s", c->id);
 	return buf;
-}
-
-/* A limit as the config writes it: 512M, 1.5, 100, max. */
-void
-enforce_fmt(enum knob k, uint64_t v, char *buf, size_t len)
-{
-	if (k == KNOB_MEMORY)
-		config_fmt_size(v, buf, len);
-	else if (k == KNOB_CPU)
-		config_fmt_cpus(v, buf, len);
-	else if (v == LIMIT_MAX)
-		snprintf(buf, len, "max");
-	else
-		snprintf(buf, len, "%" PRIu64, v);
 }
 
 static int
@@ -228,8 +214,8 @@ emit_lowered(const struct container *c, const struct cg *g, enum knob k, uint64_
 	struct gevent e;
 	char path[4096], from[32], to[32], reason[160];
 
-	enforce_fmt(k, cur, from, sizeof(from));
-	enforce_fmt(k, target, to, sizeof(to));
+	config_fmt_limit(k, cur, from, sizeof(from));
+	config_fmt_limit(k, target, to, sizeof(to));
 	snprintf(reason, sizeof(reason), "%s was %s, above the %s ceiling %s of rule %s",
 	    knob_filename(g, k), from, knob_key[k], to, c->rule->name);
 	report_event(&e, GEV_LIMIT, c, path, sizeof(path));
@@ -251,9 +237,9 @@ log_set(const struct container *c, const struct cg *g, enum knob k, uint64_t cur
 	char lbl[128], from[32], to[32], ceil[32], line[512];
 
 	enforce_label(c, lbl, sizeof(lbl));
-	enforce_fmt(k, cur, from, sizeof(from));
-	enforce_fmt(k, target, to, sizeof(to));
-	enforce_fmt(k, policy_ceiling(c->rule, k), ceil, sizeof(ceil));
+	config_fmt_limit(k, cur, from, sizeof(from));
+	config_fmt_limit(k, target, to, sizeof(to));
+	config_fmt_limit(k, policy_ceiling(c->rule, k), ceil, sizeof(ceil));
 	snprintf(line, sizeof(line), "container %s: %s %s from %s to %s (%s ceiling %s of "
 	    "rule %s)%s", lbl, verb ? verb : target < cur ? "lowered" : "raised",
 	    knob_filename(g, k), from, to, knob_key[k], ceil, c->rule->name, how);
@@ -285,7 +271,7 @@ systemd_done(int rc, const char *err, void *arg)
 		c->ks[v->k].ok = 0; /* read back what systemd wrote at the next pass */
 		log_set(c, g, v->k, v->cur, v->target, NULL, " through systemd");
 	} else {
-		metrics_count_error(MERR_LIMIT_WRITE);
+		counter_add(CNT_ERR_LIMIT_WRITE, 1);
 		sysd_unit_of(g, unit, sizeof(unit));
 		log_warnx("container %s: systemd refused %s=%s on %s (%s): writing cgroupfs "
 		    "from now on", enforce_label(c, lbl, sizeof(lbl)), sysd_property(v->k),
@@ -331,11 +317,11 @@ write_and_record(struct container *c, struct cg *g, enum knob k, uint64_t cur,
 	int rc;
 
 	if ((rc = write_limit(g, k, target)) < 0) {
-		metrics_count_error(MERR_LIMIT_WRITE);
+		counter_add(CNT_ERR_LIMIT_WRITE, 1);
 		ks->ok = 0;
 		ks->retry_at = now_ms + RETRY_MS;
 		if (!ks->warned) {
-			enforce_fmt(k, target, to, sizeof(to));
+			config_fmt_limit(k, target, to, sizeof(to));
 			log_warnx("container %s: cannot set %s/%s to %s (%s ceiling of rule %s): "
 			    "%s; retrying every %ds", enforce_label(c, lbl, sizeof(lbl)),
 			    container_cg_path(g, path, sizeof(path)), knob_filename(g, k), to,

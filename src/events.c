@@ -11,6 +11,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "clock.h"
 #include "events.h"
 #include "journal.h"
 #include "log.h"
@@ -111,7 +112,7 @@ events_emit(struct gevent *e)
 	int made = 0;
 
 	if (e->time_ms == 0)
-		e->time_ms = wall_now_ms();
+		e->time_ms = clock_wall_ms();
 	if (e->message == NULL) {
 		e->message = events_describe(e, line, sizeof(line));
 		made = 1;

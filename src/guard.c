@@ -32,7 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "act.h"
+#include "counters.h"
 #include "docker.h"
 #include "enforce.h"
 #include "events.h"
@@ -72,7 +74,6 @@ struct guard {
 		uint64_t at;
 	} kills[NKILLS];
 	unsigned nkills;
-	uint64_t counts[GUARD_COUNT];
 };
 
 static int
@@ -185,12 +186,6 @@ void
 guard_set_docker(struct guard *g, struct docker *d)
 {
 	g->docker = d;
-}
-
-const uint64_t *
-guard_counts(const struct guard *g)
-{
-	return g->counts;
 }
 
 size_t
@@ -336,7 +331,7 @@ paused(int ok, const char *err, void *arg)
 				act_release_v2(c);
 			else
 				snprintf(gap, sizeof(gap), "; it ran %" PRIu64 " ms between the two",
-				    sample_now_ms() - p->released_ms);
+				    clock_now_ms() - p->released_ms);
 			log_info("container %s: Docker paused it too (docker unpause or "
 			    "cgwardenctl thaw releases it)%s", enforce_label(c, lbl, sizeof(lbl)), gap);
 		} else {
@@ -370,7 +365,7 @@ do_freeze(struct guard *g, struct container *c, const char *why, char *err, size
 	c->frozen_by_us = 1;
 	c->docker_paused = 0;
 	c->confirm = 1;
-	c->frozen_at = wall_now_ms();
+	c->frozen_at = clock_wall_ms();
 	snprintf(note, sizeof(note), "freeze %" PRIu64 " %s", c->frozen_at, why);
 	act_note(c, "action", note);
 	/* Hybrid: Docker reads another freezer (v1) than the one used (v2). */
@@ -420,7 +415,7 @@ handoff(struct guard *g, struct container *c, int kind)
 	p->kind = kind;
 	if (kind == HANDOFF_GAP) {
 		c->handing = 1; /* a thawed freezer now is no thaw by someone else */
-		p->released_ms = sample_now_ms();
+		p->released_ms = clock_now_ms();
 		act_thaw(c);
 	}
 	if (docker_post(g->docker, c->id, "pause", paused, p) < 0)
@@ -438,9 +433,9 @@ do_kill(struct guard *g, struct container *c, const char *why, const char **how)
 	c->state = CS_KILLED;
 	c->confirm = 0;
 	c->frozen_by_us = 0;
-	snprintf(note, sizeof(note), "kill %" PRIu64 " %s", wall_now_ms(), why);
+	snprintf(note, sizeof(note), "kill %" PRIu64 " %s", clock_wall_ms(), why);
 	act_note(c, "action", note);
-	record_kill(g, c->id, wall_now_ms());
+	record_kill(g, c->id, clock_wall_ms());
 	return 0;
 }
 
@@ -459,13 +454,13 @@ why_text(enum why w)
 
 /* Tells that every process was killed: how, why (in the line too when asked). */
 static void
-tell_kill(struct guard *g, const struct container *c, const char *how, const char *why,
+tell_kill(const struct container *c, const char *how, const char *why,
     int say_why, int looping)
 {
 	char msg[1024], lbl[128], cg[4096];
 	struct gevent e;
 
-	g->counts[GUARD_KILLS]++;
+	counter_add(CNT_KILLS, 1);
 	report_event(&e, GEV_KILL, c, cg, sizeof(cg));
 	snprintf(msg, sizeof(msg), "killed every process of container %s (%s)%s%s%s",
 	    enforce_label(c, lbl, sizeof(lbl)), how, say_why ? ": " : "", say_why ? why : "",
@@ -487,10 +482,10 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 	enum why w;
 	enum action a;
 	struct gevent e;
-	int looping = killed_recently(g, c->id, wall_now_ms());
+	int looping = killed_recently(g, c->id, clock_wall_ms());
 
 	c->spikes++;
-	g->counts[GUARD_SPIKES]++;
+	counter_add(CNT_SPIKES, 1);
 	reason(v, why, sizeof(why));
 	history(c, hist, sizeof(hist));
 	a = policy_action(c->rule, monitor(g), budget_left(g, now), looping, &w);
@@ -525,7 +520,7 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 	if (a != ACTION_FREEZE || w == WHY_MONITOR)
 		c->quiet_until_ms = now + QUIET_MS;
 	if (a == ACTION_ALERT || a == ACTION_NONE || w == WHY_MONITOR)
-		g->counts[a == ACTION_NONE ? GUARD_NONE : GUARD_ALERTS] += w != WHY_MONITOR;
+		counter_add(a == ACTION_NONE ? CNT_NO_ACTION : CNT_ALERTS, w != WHY_MONITOR);
 	report_event(&e, GEV_SPIKE, c, cg, sizeof(cg));
 	if (e.pids_max == LIMIT_MAX)
 		snprintf(mx, sizeof(mx), "max");
@@ -547,7 +542,7 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 	if (a == ACTION_FREEZE && w != WHY_MONITOR)
 		handoff(g, c, HANDOFF_SWAP);
 	if (a == ACTION_KILL && w != WHY_MONITOR)
-		tell_kill(g, c, how, why, 0, looping);
+		tell_kill(c, how, why, 0, looping);
 }
 
 /* The kernel says the freeze is done: tell it, with how long it took. */
@@ -560,7 +555,7 @@ confirm(struct guard *g, struct container *c, uint64_t now)
 	if (!c->confirm || act_frozen(c) != FS_FROZEN)
 		return;
 	c->confirm = 0;
-	g->counts[GUARD_FREEZES]++;
+	counter_add(CNT_FREEZES, 1);
 	report_event(&e, GEV_FREEZE, c, cg, sizeof(cg));
 	snprintf(msg, sizeof(msg), "froze container %s: frozen %" PRIu64 " ms after the "
 	    "spike was seen; release with: cgwardenctl thaw %.12s", enforce_label(c, lbl, sizeof(lbl)),
@@ -594,7 +589,7 @@ static void
 fast_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct guard *g = arg;
-	uint64_t now = sample_now_ms();
+	uint64_t now = clock_now_ms();
 
 	(void)fd, (void)what;
 	for (size_t i = 0; i < g->nhot;) {
@@ -619,6 +614,7 @@ guard_refresh(struct guard *g, struct container *c)
 	char msg[512], lbl[128], cg[4096];
 	struct gevent e;
 
+	(void)g;
 	if (c->handing)
 		return; /* cgwarden let go for Docker's pause: its answer decides */
 	if (c->state == CS_FROZEN && fs == FS_THAWED) {
@@ -633,7 +629,7 @@ guard_refresh(struct guard *g, struct container *c)
 		    "(docker unpause, or by hand)", enforce_label(c, lbl, sizeof(lbl)));
 		e.action = "thaw";
 		e.message = msg;
-		g->counts[GUARD_THAWS]++;
+		counter_add(CNT_THAWS, 1);
 		events_emit(&e);
 	} else if (c->state == CS_RUNNING && fs != FS_THAWED)
 		c->state = CS_FROZEN; /* paused by someone else: not ours to kill */
@@ -657,7 +653,7 @@ seed(struct container *c, uint64_t now)
 
 	if (g == NULL || stat(container_cg_path(g, path, sizeof(path)), &st) < 0)
 		return;
-	age = wall_now_ms() - timespec_ms(&st.st_ctim);
+	age = clock_wall_ms() - clock_ms_of(&st.st_ctim);
 	if (age >= SPIKE_WINDOW_MS)
 		return;
 	/* Samples before its pids directory was seen hold nothing to compare. */
@@ -727,7 +723,7 @@ guard_forget(struct guard *g, struct container *c)
 void
 guard_tick(struct guard *g, uint64_t now)
 {
-	uint64_t wall = wall_now_ms();
+	uint64_t wall = clock_wall_ms();
 
 	for (size_t i = 0; i < g->t->n; i++) {
 		struct container *c = g->t->c[i];
@@ -767,7 +763,7 @@ guard_kill(struct guard *g, struct container *c, const char *by, char *err, size
 		    sizeof(lbl)), by, strerror(-rc));
 		return -1;
 	}
-	tell_kill(g, c, how, by, 1, 0);
+	tell_kill(c, how, by, 1, 0);
 	return 0;
 }
 
@@ -780,7 +776,7 @@ void
 guard_contain(struct guard *g, struct container *c, enum action a, const char *why)
 {
 	char msg[512], lbl[128], cg[4096], err[128];
-	uint64_t now = sample_now_ms();
+	uint64_t now = clock_now_ms();
 	struct gevent e;
 
 	if ((a != ACTION_FREEZE && a != ACTION_KILL) || c->state != CS_RUNNING)
@@ -809,7 +805,7 @@ guard_contain(struct guard *g, struct container *c, enum action a, const char *w
 	e.reason = why;
 	e.message = msg;
 	c->confirm = 0; /* this event is the report */
-	g->counts[GUARD_FREEZES]++;
+	counter_add(CNT_FREEZES, 1);
 	events_emit(&e);
 	handoff(g, c, HANDOFF_SWAP);
 	handoff(g, c, HANDOFF_GAP); /* no bomb here: no confirmation to wait for */
@@ -824,7 +820,7 @@ struct thaw_req {
 };
 
 static void
-thawed(struct guard *g, struct container *c, const char *by, const char *how)
+thawed(struct container *c, const char *by, const char *how)
 {
 	char msg[512], lbl[128], cg[4096];
 	struct gevent e;
@@ -836,7 +832,7 @@ thawed(struct guard *g, struct container *c, const char *by, const char *how)
 	c->quiet_until_ms = 0;
 	reset_ring(c);
 	act_note(c, "action", NULL);
-	g->counts[GUARD_THAWS]++;
+	counter_add(CNT_THAWS, 1);
 	report_event(&e, GEV_THAW, c, cg, sizeof(cg));
 	snprintf(msg, sizeof(msg), "thawed container %s (%s, %s)", enforce_label(c, lbl, sizeof(lbl)),
 	    by, how);
@@ -858,7 +854,7 @@ unpaused(int ok, const char *err, void *arg)
 		r->cb(-1, "the container is gone", r->arg);
 	} else if (ok || (rc = act_thaw(c)) == 0) {
 		act_thaw(c);
-		thawed(r->g, c, r->by, ok ? "docker unpause" : "freezer");
+		thawed(c, r->by, ok ? "docker unpause" : "freezer");
 		r->cb(0, NULL, r->arg);
 	} else {
 		snprintf(msg, sizeof(msg), "Docker: %s; freezer: %s", err, strerror(-rc));

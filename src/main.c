@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
+#include "clock.h"
 #include "alertmgr.h"
 #include "cgroup.h"
 #include "config.h"
@@ -64,7 +66,6 @@ static struct {
 	struct event_base *base;
 	struct event *ev_inotify, *ev_tick, *ev_watchdog;
 	struct event *ev_sig[3];
-	uint64_t passes, pass_cpu_ns, pass_last_ns;
 } d;
 
 static int
@@ -133,7 +134,7 @@ load_config(const char *path, int to_log)
 static void
 on_found(struct container *c, int hidx, void *arg)
 {
-	uint64_t now = sample_now_ms();
+	uint64_t now = clock_now_ms();
 	char path[4096];
 
 	(void)arg;
@@ -157,7 +158,7 @@ on_kernel_event(const char *id, void *arg)
 {
 	struct container *c = container_find(&d.t, id);
 
-	uint64_t now = sample_now_ms();
+	uint64_t now = clock_now_ms();
 
 	(void)arg;
 	if (c == NULL)
@@ -180,7 +181,7 @@ on_meta(struct container *c, void *arg)
 		log_info("container %s: image %s, rule %s", enforce_label(c, lbl, sizeof(lbl)),
 		    c->image, c->rule->name);
 	enforce_invalidate(c);
-	enforce_container(c, monitoring(), sample_now_ms());
+	enforce_container(c, monitoring(), clock_now_ms());
 }
 
 /*
@@ -194,10 +195,10 @@ on_docker_event(struct container *c, const char *action, void *arg)
 	if (strcmp(action, "update") == 0 || strcmp(action, "start") == 0 ||
 	    strcmp(action, "unpause") == 0) {
 		enforce_invalidate(c);
-		enforce_container(c, monitoring(), sample_now_ms());
+		enforce_container(c, monitoring(), clock_now_ms());
 	}
 	if (strcmp(action, "start") == 0)
-		guard_started(d.guard, c, sample_now_ms());
+		guard_started(d.guard, c, clock_now_ms());
 	if (strcmp(action, "pause") == 0 || strcmp(action, "unpause") == 0)
 		guard_refresh(d.guard, c);
 }
@@ -254,8 +255,9 @@ static void
 sample_pass(void)
 {
 	struct timespec a, b;
-	uint64_t now = sample_now_ms();
+	uint64_t now = clock_now_ms();
 	size_t before = d.t.n;
+	uint64_t ns;
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 	for (size_t i = 0; i < d.t.n; i++) {
@@ -270,11 +272,9 @@ sample_pass(void)
 	if (d.guard != NULL)
 		guard_tick(d.guard, now);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-	d.pass_last_ns = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u +
+	ns = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u +
 	    (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec;
-	d.pass_cpu_ns += d.pass_last_ns;
-	d.passes++;
-	metrics_observe_pass(d.pass_last_ns);
+	counters_observe_pass(ns);
 	if (before != d.t.n)
 		notify_status();
 }
@@ -385,7 +385,7 @@ reload(void)
 			len += (size_t)sprintf(text + len, "%s\n", errs.msg[i]);
 		}
 		config_errors_free(&errs);
-		metrics_count_error(MERR_RELOAD);
+		counter_add(CNT_ERR_RELOAD, 1);
 		sd_notify(0, "READY=1");
 		return text;
 	}
@@ -604,19 +604,14 @@ control_cb(const char *line, struct ctl_client *cl, void *arg)
 		    json_object_new_uint64(discover_watches(d.disc)));
 		json_object_object_add(o, "kernel_watches",
 		    json_object_new_uint64(kwatch_count(d.kwatch)));
-		json_object_object_add(o, "passes", json_object_new_uint64(d.passes));
-		json_object_object_add(o, "pass_cpu_ns_total", json_object_new_uint64(d.pass_cpu_ns));
-		json_object_object_add(o, "pass_cpu_ns_last", json_object_new_uint64(d.pass_last_ns));
+		for (int i = CNT_PASSES; i <= CNT_PASS_LAST_NS; i++)
+			json_object_object_add(o, counter_name((enum counter)i),
+			    json_object_new_uint64(counter_get((enum counter)i)));
 		add_alert_stats(o);
 		json_object_object_add(o, "hot", json_object_new_uint64(guard_hot_count(d.guard)));
-		{
-			static const char *const names[GUARD_COUNT] = { "spikes", "freezes",
-				"kills", "alerts", "no_action", "thaws" };
-			const uint64_t *n = guard_counts(d.guard);
-
-			for (int i = 0; i < GUARD_COUNT; i++)
-				json_object_object_add(o, names[i], json_object_new_uint64(n[i]));
-		}
+		for (int i = CNT_SPIKES; i <= CNT_THAWS; i++)
+			json_object_object_add(o, counter_name((enum counter)i),
+			    json_object_new_uint64(counter_get((enum counter)i)));
 		return json_reply(o);
 	}
 	if (strcmp(line, "events") == 0) {

@@ -19,34 +19,22 @@
 
 #include "audit.h"
 #include "config.h"
+#include "counters.h"
 #include "docker.h"
-#include "events.h"
 #include "log.h"
 #include "metrics.h"
 #include "report.h"
 #include "sample.h"
 #include "xmalloc.h"
 
-#define MAX_GAUGES 8
-#define NBUCKETS 16
+/* cgwarden_actions_total: the guard's counters of actions carried out. */
+static const struct {
+	const char *name;
+	enum counter k;
+} actions[] = { { "freeze", CNT_FREEZES }, { "kill", CNT_KILLS }, { "alert", CNT_ALERTS } };
 
-enum { ACT_FREEZE, ACT_KILL, ACT_ALERT, ACT_COUNT };
-
-static const char *const action_names[ACT_COUNT] = { "freeze", "kill", "alert" };
-static const char *const error_names[MERR_COUNT] = {
-	[MERR_LIMIT_WRITE] = "limit_write",
-	[MERR_DOCKER] = "docker",
-	[MERR_INOTIFY] = "inotify",
-	[MERR_RELOAD] = "reload",
-};
-
-/* Upper bounds of cgwarden_sample_seconds: 10 µs to 1 s. */
-static const uint64_t bucket_ns[NBUCKETS] = {
-	10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000,
-	5000000, 10000000, 25000000, 50000000, 100000000, 250000000,
-	500000000, 1000000000,
-};
-static const char *const bucket_le[NBUCKETS] = {
+/* The bounds of counters_bucket_ns(), as the text format writes them. */
+static const char *const bucket_le[CNT_NBUCKETS] = {
 	"1e-05", "2.5e-05", "5e-05", "0.0001", "0.00025", "0.0005", "0.001",
 	"0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1",
 };
@@ -57,17 +45,6 @@ static struct {
 	struct docker *const *docker;
 	struct evhttp *http;
 	char *addr;        /* what http listens on, or NULL */
-	int subscribed;
-	uint64_t actions[ACT_COUNT];
-	uint64_t errors[MERR_COUNT];
-	uint64_t buckets[NBUCKETS]; /* not cumulative: one per bound */
-	uint64_t pass_count, pass_sum_ns;
-	struct {
-		const char *name, *help;
-		metrics_gauge_fn fn;
-		void *arg;
-	} gauges[MAX_GAUGES];
-	size_t ngauges;
 } m;
 
 size_t
@@ -107,61 +84,12 @@ label(const char *key, const char *val)
 	return s;
 }
 
-static void
-on_event(const struct gevent *e, void *arg)
-{
-	(void)arg;
-	/* Monitor mode decides a freeze or kill and does neither: not counted. */
-	if (e->kind == GEV_FREEZE && !e->dry_run)
-		m.actions[ACT_FREEZE]++;
-	else if (e->kind == GEV_KILL && !e->dry_run)
-		m.actions[ACT_KILL]++;
-	else if (e->kind == GEV_SPIKE && e->action && strcmp(e->action, "alert") == 0)
-		m.actions[ACT_ALERT]++;
-}
-
 void
 metrics_init(struct event_base *base, const struct ctable *t, struct docker *const *docker)
 {
 	m.base = base;
 	m.t = t;
 	m.docker = docker;
-	if (!m.subscribed) {
-		events_subscribe(on_event, NULL);
-		m.subscribed = 1;
-	}
-}
-
-void
-metrics_observe_pass(uint64_t ns)
-{
-	size_t i;
-
-	for (i = 0; i < NBUCKETS && ns > bucket_ns[i]; i++)
-		;
-	if (i < NBUCKETS)
-		m.buckets[i]++;
-	m.pass_count++;
-	m.pass_sum_ns += ns;
-}
-
-void
-metrics_count_error(enum metrics_error k)
-{
-	if (k < MERR_COUNT)
-		m.errors[k]++;
-}
-
-void
-metrics_register_gauge(const char *name, const char *help, metrics_gauge_fn fn, void *arg)
-{
-	if (m.ngauges == MAX_GAUGES)
-		fatalx("metrics: too many gauges");
-	m.gauges[m.ngauges].name = name;
-	m.gauges[m.ngauges].help = help;
-	m.gauges[m.ngauges].fn = fn;
-	m.gauges[m.ngauges].arg = arg;
-	m.ngauges++;
 }
 
 static void
@@ -328,36 +256,31 @@ render_host(struct evbuffer *out, size_t ncontainers)
 	evbuffer_add_printf(out, "cgwarden_containers %zu\n", ncontainers);
 	family(out, "cgwarden_actions_total", "counter",
 	    "Actions taken on spiking containers: freeze and kill carried out, alerts sent.");
-	for (int i = 0; i < ACT_COUNT; i++)
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
 		evbuffer_add_printf(out, "cgwarden_actions_total{action=\"%s\"} %" PRIu64 "\n",
-		    action_names[i], m.actions[i]);
+		    actions[i].name, counter_get(actions[i].k));
 	family(out, "cgwarden_errors_total", "counter",
 	    "Failures the daemon logged and carried on from, by kind.");
-	for (int i = 0; i < MERR_COUNT; i++)
+	for (int i = CNT_FIRST_ERROR; i < CNT_FIRST_ERROR + CNT_NERRORS; i++)
 		evbuffer_add_printf(out, "cgwarden_errors_total{kind=\"%s\"} %" PRIu64 "\n",
-		    error_names[i], m.errors[i]);
+		    counter_name((enum counter)i), counter_get((enum counter)i));
 	family(out, "cgwarden_sample_seconds", "histogram",
 	    "CPU time of one sampling pass over every container, in seconds.");
-	for (int i = 0; i < NBUCKETS; i++) {
-		cum += m.buckets[i];
+	for (size_t i = 0; i < CNT_NBUCKETS; i++) {
+		cum += counters_bucket(i);
 		evbuffer_add_printf(out, "cgwarden_sample_seconds_bucket{le=\"%s\"} %" PRIu64 "\n",
 		    bucket_le[i], cum);
 	}
 	evbuffer_add_printf(out, "cgwarden_sample_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n",
-	    m.pass_count);
+	    counter_get(CNT_PASSES));
 	evbuffer_add_printf(out, "cgwarden_sample_seconds_sum %.9f\n",
-	    (double)m.pass_sum_ns / 1e9);
-	evbuffer_add_printf(out, "cgwarden_sample_seconds_count %" PRIu64 "\n", m.pass_count);
+	    (double)counter_get(CNT_PASS_NS) / 1e9);
+	evbuffer_add_printf(out, "cgwarden_sample_seconds_count %" PRIu64 "\n", counter_get(CNT_PASSES));
 	/* No Docker socket configured: no series, rather than a false alarm. */
 	if (m.docker != NULL && *m.docker != NULL) {
 		family(out, "cgwarden_docker_up", "gauge",
 		    "1 while the Docker Engine API answers, else 0.");
 		evbuffer_add_printf(out, "cgwarden_docker_up %d\n", docker_up(*m.docker));
-	}
-	for (size_t i = 0; i < m.ngauges; i++) {
-		family(out, m.gauges[i].name, "gauge", m.gauges[i].help);
-		evbuffer_add_printf(out, "%s %" PRIu64 "\n", m.gauges[i].name,
-		    m.gauges[i].fn(m.gauges[i].arg));
 	}
 }
 
@@ -548,9 +471,6 @@ metrics_free(void)
 	m.http = NULL;
 	free(m.addr);
 	m.addr = NULL;
-	if (m.subscribed)
-		events_unsubscribe(on_event, NULL);
-	m.subscribed = 0;
 	m.t = NULL;
 	m.docker = NULL;
 	m.base = NULL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "cgroup.h"
 #include "config.h"
 #include "enforce.h"
@@ -88,7 +89,7 @@ str_or_null(const char *s)
 static uint64_t
 sampled_ms(const struct sample *s)
 {
-	uint64_t now = sample_now_ms();
+	uint64_t now = clock_now_ms();
 
 	return now - (uint32_t)((uint32_t)now - s->t_ms);
 }
@@ -175,7 +176,7 @@ fmt_limit(const struct container *c, enum knob k, char *buf, size_t len)
 	if (!found)
 		snprintf(buf, len, "-");
 	else
-		enforce_fmt(k, v, buf, len);
+		config_fmt_limit(k, v, buf, len);
 }
 
 /* One line per container: id, name, image, rule, pids, memory, cpus, state, cgroup. */

@@ -3,35 +3,9 @@
  * counter of pids.events, memory and CPU usage, into a small ring per
  * container.  pread() on fds opened at discovery; nothing is allocated.
  */
-#include <time.h>
-
 #include "cgroup.h"
 #include "policy.h"
 #include "sample.h"
-
-uint64_t
-sample_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return timespec_ms(&ts);
-}
-
-uint64_t
-wall_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return timespec_ms(&ts);
-}
-
-uint64_t
-timespec_ms(const struct timespec *ts)
-{
-	return (uint64_t)ts->tv_sec * 1000 + (uint64_t)ts->tv_nsec / 1000000;
-}
 
 static uint64_t
 read_or_none(const struct cg *g, enum cfile f)
