@@ -1,20 +1,17 @@
 /* cgwardenctl: the operator's view of cgwardend, over its control socket. */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cgwardenctl.h"
+#include "client.h"
+#include "top.h"
 
 #define DEFAULT_SOCKET "/run/cgwarden/cgwarden.sock"
-#define MAX_REPLY (64u << 20)
 
 static void
 usage(void)
@@ -29,96 +26,6 @@ usage(void)
 	    "       cgwardenctl [-s SOCKET] stats\n"
 	    "       cgwardenctl [-s SOCKET] audit [--json]\n");
 	exit(2);
-}
-
-/* Connects and sends one request line: the socket, or exits 2. */
-static int
-send_request(const char *sock, const char *line)
-{
-	struct sockaddr_un sun;
-	int fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock) >=
-	    (int)sizeof(sun.sun_path)) {
-		fprintf(stderr, "cgwardenctl: %s: path too long\n", sock);
-		exit(2);
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		fprintf(stderr, "cgwardenctl: cannot reach cgwardend at %s: %s\n"
-		    "is the daemon running? (systemctl status cgwarden)\n", sock,
-		    strerror(errno));
-		exit(2);
-	}
-	if (dprintf(fd, "%s\n", line) < 0) {
-		fprintf(stderr, "cgwardenctl: %s: %s\n", sock, strerror(errno));
-		exit(2);
-	}
-	return fd;
-}
-
-/* Sends one request line and returns the whole reply, or exits 2. */
-char *
-request(const char *sock, const char *line)
-{
-	size_t len = 0, cap = 65536;
-	char *buf;
-	ssize_t n;
-	int fd = send_request(sock, line);
-
-	if ((buf = malloc(cap)) == NULL)
-		exit(2);
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (len + 1 == cap) {
-			if (cap >= MAX_REPLY || (buf = realloc(buf, cap *= 2)) == NULL) {
-				fprintf(stderr, "cgwardenctl: reply too large\n");
-				exit(2);
-			}
-		}
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* The daemon's reply as JSON; an error it reports exits with STATUS. */
-static struct json_object *
-parse_reply_or(const char *text, int status)
-{
-	struct json_object *o = json_tokener_parse(text);
-	struct json_object *e, *det;
-
-	if (o == NULL) {
-		fprintf(stderr, "cgwardenctl: cannot parse the daemon's reply\n");
-		exit(2);
-	}
-	if (json_object_is_type(o, json_type_object) &&
-	    json_object_object_get_ex(o, "error", &e)) {
-		fprintf(stderr, "cgwardenctl: %s\n", json_object_get_string(e));
-		if (json_object_object_get_ex(o, "details", &det))
-			fprintf(stderr, "%s", json_object_get_string(det));
-		exit(status);
-	}
-	return o;
-}
-
-struct json_object *
-parse_reply(const char *text)
-{
-	return parse_reply_or(text, 1);
-}
-
-static const char *
-str(struct json_object *o, const char *key, const char *dflt)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return dflt;
-	return json_object_get_string(v);
 }
 
 static void
@@ -149,15 +56,15 @@ print_status(struct json_object *arr)
 		struct json_object *c = json_object_array_get_idx(arr, i);
 		char pids[32], mem[40], cur[16], max[16];
 
-		snprintf(pids, sizeof(pids), "%s/%s", str(c, "pids_current", "-"),
-		    str(c, "pids_max", "max"));
+		snprintf(pids, sizeof(pids), "%s/%s", text(c, "pids_current", "-"),
+		    text(c, "pids_max", "max"));
 		human_bytes(c, "memory_current", cur, sizeof(cur));
 		human_bytes(c, "memory_max", max, sizeof(max));
 		snprintf(mem, sizeof(mem), "%s/%s", cur, max);
 		printf("%-12.12s  %-20.20s  %-20.20s  %-12.12s  %11s  %6s  %17s  %5s  %s\n",
-		    str(c, "id", "?"), str(c, "name", "-"), str(c, "image", "-"),
-		    str(c, "rule", "-"), pids, str(c, "fork_failures", "-"), mem,
-		    str(c, "cpus", "max"), str(c, "state", "?"));
+		    text(c, "id", "?"), text(c, "name", "-"), text(c, "image", "-"),
+		    text(c, "rule", "-"), pids, text(c, "fork_failures", "-"), mem,
+		    text(c, "cpus", "max"), text(c, "state", "?"));
 	}
 }
 
@@ -165,14 +72,14 @@ print_status(struct json_object *arr)
 
 /* Prints text wrapped at WIDTH columns, every line indented. */
 static void
-wrap(int indent, const char *lead, const char *text)
+wrap(int indent, const char *lead, const char *words)
 {
 	int col = indent, first = 1;
 
 	printf("%*s%s", indent, "", lead);
 	col += (int)strlen(lead);
-	while (*text) {
-		int n = (int)strcspn(text, " ");
+	while (*words) {
+		int n = (int)strcspn(words, " ");
 
 		if (!first && col + 1 + n > WIDTH) {
 			printf("\n%*s", indent + 2, "");
@@ -181,12 +88,12 @@ wrap(int indent, const char *lead, const char *text)
 			putchar(' ');
 			col++;
 		}
-		printf("%.*s", n, text);
+		printf("%.*s", n, words);
 		col += n;
 		first = 0;
-		text += n;
-		while (*text == ' ')
-			text++;
+		words += n;
+		while (*words == ' ')
+			words++;
 	}
 	putchar('\n');
 }
@@ -200,14 +107,14 @@ print_audit(struct json_object *arr)
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *f = json_object_array_get_idx(arr, i);
-		const char *id = str(f, "container", NULL);
+		const char *id = text(f, "container", NULL);
 		int seen = 0;
 
 		for (int s = 0; s < 4; s++)
-			if (strcmp(str(f, "severity", ""), sevs[s]) == 0)
+			if (strcmp(text(f, "severity", ""), sevs[s]) == 0)
 				count[s]++;
 		for (size_t j = 0; id && j < i && !seen; j++)
-			seen = strcmp(str(json_object_array_get_idx(arr, j), "container", ""), id) == 0;
+			seen = strcmp(text(json_object_array_get_idx(arr, j), "container", ""), id) == 0;
 		if (id && !seen)
 			ctrs++;
 	}
@@ -222,20 +129,20 @@ print_audit(struct json_object *arr)
 		printf("\n%c%s\n", sevs[s][0] - 'a' + 'A', sevs[s] + 1);
 		for (size_t i = 0; i < n; i++) {
 			struct json_object *f = json_object_array_get_idx(arr, i);
-			const char *id = str(f, "container", NULL), *cis = str(f, "cis", NULL);
+			const char *id = text(f, "container", NULL), *cis = text(f, "cis", NULL);
 
-			if (strcmp(str(f, "severity", ""), sevs[s]) != 0)
+			if (strcmp(text(f, "severity", ""), sevs[s]) != 0)
 				continue;
 			if (id)
 				snprintf(head, sizeof(head), "%s%s%s: container %s (%.12s), image %s",
-				    str(f, "check", "?"), cis ? ", CIS " : "", cis ? cis : "",
-				    str(f, "name", "-"), id, str(f, "image", "-"));
+				    text(f, "check", "?"), cis ? ", CIS " : "", cis ? cis : "",
+				    text(f, "name", "-"), id, text(f, "image", "-"));
 			else
-				snprintf(head, sizeof(head), "%s%s%s: the host", str(f, "check", "?"),
+				snprintf(head, sizeof(head), "%s%s%s: the host", text(f, "check", "?"),
 				    cis ? ", CIS " : "", cis ? cis : "");
 			wrap(2, "", head);
-			wrap(4, "", str(f, "evidence", ""));
-			wrap(4, "fix: ", str(f, "fix", ""));
+			wrap(4, "", text(f, "evidence", ""));
+			wrap(4, "fix: ", text(f, "fix", ""));
 		}
 	}
 	if (count[0])
@@ -256,7 +163,7 @@ audit(const char *sock, int json)
 		exit(2);
 	}
 	for (size_t i = 0; i < json_object_array_length(o); i++)
-		if (strcmp(str(json_object_array_get_idx(o, i), "severity", ""), "high") == 0)
+		if (strcmp(text(json_object_array_get_idx(o, i), "severity", ""), "high") == 0)
 			high = 1;
 	if (json)
 		fputs(reply, stdout);
@@ -273,7 +180,7 @@ print_event(struct json_object *ev)
 {
 	struct json_object *v;
 	char when[32] = "?", who[96];
-	const char *name = str(ev, "name", NULL), *id = str(ev, "id", NULL);
+	const char *name = text(ev, "name", NULL), *id = text(ev, "id", NULL);
 	time_t t;
 	struct tm tm;
 
@@ -288,8 +195,8 @@ print_event(struct json_object *ev)
 		snprintf(who, sizeof(who), "%.12s", id);
 	else
 		snprintf(who, sizeof(who), "-");
-	printf("%s  %-7s  %-32s  %-6s  %s%s\n", when, str(ev, "kind", "?"), who,
-	    str(ev, "action", "-"), str(ev, "reason", str(ev, "message", "")),
+	printf("%s  %-7s  %-32s  %-6s  %s%s\n", when, text(ev, "kind", "?"), who,
+	    text(ev, "action", "-"), text(ev, "reason", text(ev, "message", "")),
 	    json_object_get_boolean(json_object_object_get(ev, "dry_run")) ?
 	    " [monitor mode]" : "");
 }

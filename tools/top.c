@@ -19,7 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgwardenctl.h"
+#include "client.h"
+#include "top.h"
 
 #define NEAR_LIMIT 0.8  /* of pids.max: marked */
 #define MIN_WIDTH 80
@@ -122,16 +123,6 @@ num(struct json_object *o, const char *key)
 	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
 		return -1;
 	return json_object_get_int64(v);
-}
-
-static const char *
-text(struct json_object *o, const char *key, const char *dflt)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return dflt;
-	return json_object_get_string(v);
 }
 
 static int
