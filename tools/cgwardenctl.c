@@ -13,6 +13,7 @@
 
 #define DEFAULT_SOCKET "/run/cgwarden/cgwarden.sock"
 
+/* Prints how cgwardenctl is called and exits 2. */
 static void
 usage(void)
 {
@@ -28,6 +29,7 @@ usage(void)
 	exit(2);
 }
 
+/* The bytes under key for people (1.5G), or "max" for no memory_max and "-" for nothing. */
 static void
 human_bytes(struct json_object *o, const char *key, char *buf, size_t len)
 {
@@ -47,6 +49,7 @@ human_bytes(struct json_object *o, const char *key, char *buf, size_t len)
 	snprintf(buf, len, *u == 'B' ? "%.0f%c" : "%.1f%c", b, *u == 'B' ? 'B' : *u);
 }
 
+/* The status reply as a table, one container a line. */
 static void
 print_status(struct json_object *arr)
 {
@@ -239,6 +242,7 @@ follow_events(const char *sock, int json)
 	return 1;
 }
 
+/* Reads the socket option and runs the command named on the command line. */
 int
 main(int argc, char **argv)
 {

@@ -1,9 +1,6 @@
 /*
  * cgwardenctl top: a live table of every container, like docker stats,
- * redrawn from the daemon's status reply once a second.  Containers come
- * in order of pids pressure (pids.current over pids.max, then count), so
- * the ones nearest to refusing forks are on top; frozen ones and those
- * at 80% of pids.max or more are marked.  Plain ANSI, no curses.
+ * redrawn from the daemon's status reply once a second.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -56,6 +53,7 @@ static struct {
 
 static volatile sig_atomic_t stop_flag, resized;
 
+/* Notes a resized terminal, or that top is to stop. */
 static void
 on_signal(int sig)
 {
@@ -78,6 +76,7 @@ term_restore(void)
 	}
 }
 
+/* Takes the terminal (plain ANSI, no curses): the signals, keys one by one, no cursor. */
 static void
 term_setup(void)
 {
@@ -102,6 +101,7 @@ term_setup(void)
 		fputs("\033[?25l\033[H\033[2J", stdout);
 }
 
+/* The terminal's columns and lines, or 80 by 24 when it is no terminal. */
 static void
 term_size(int *cols, int *lines)
 {
@@ -115,6 +115,7 @@ term_size(int *cols, int *lines)
 	}
 }
 
+/* The integer under key in o, or -1 when it is missing or no integer. */
 static int64_t
 num(struct json_object *o, const char *key)
 {
@@ -125,6 +126,7 @@ num(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
+/* Orders what the last frame saw by container id, for bsearch. */
 static int
 prev_cmp(const void *a, const void *b)
 {
@@ -148,6 +150,7 @@ cpu_percent(const struct row *r)
 	return (double)(r->cpu_ns - p->cpu_ns) / ((double)(r->at_ms - p->at_ms) * 1e4);
 }
 
+/* Keeps this frame's CPU counters for the next frame's CPU%. */
 static void
 remember(const struct row *r, size_t n)
 {
@@ -166,7 +169,10 @@ remember(const struct row *r, size_t n)
 		qsort(top.prev, top.nprev, sizeof(*top.prev), prev_cmp);
 }
 
-/* Most pressure first: share of pids.max, then count, then name and id. */
+/*
+ * Most pressure first (share of pids.max, then count, then name and id):
+ * the containers nearest to refusing forks on top.
+ */
 static int
 row_cmp(const void *a, const void *b)
 {
@@ -182,6 +188,7 @@ row_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* One row from a container of the reply, marked when frozen or at NEAR_LIMIT of pids.max. */
 static void
 fill(struct row *r, struct json_object *o)
 {
@@ -266,6 +273,7 @@ put_col(char *out, size_t pos, size_t cap, const char *s, size_t w)
 	return pos;
 }
 
+/* One row of the table as text, its name and image columns namew and imagew wide. */
 static void
 format_row(const struct row *r, size_t namew, size_t imagew, char *out, size_t cap)
 {
@@ -307,6 +315,7 @@ line(const char *s, const char *attr)
 		printf("%s\n", s);
 }
 
+/* One frame as one line of JSON: the status reply with cpu_percent and pids_percent. */
 static void
 frame_json(struct row *r, size_t n)
 {
@@ -326,6 +335,7 @@ frame_json(struct row *r, size_t n)
 	json_object_put(arr);
 }
 
+/* One frame as a table: a head line, the column names, the rows that fit. */
 static void
 frame_table(struct row *r, size_t n, int first)
 {
@@ -423,6 +433,7 @@ frame(const char *sock, int json, int first)
 	return 0;
 }
 
+/* Milliseconds on the monotonic clock. */
 static uint64_t
 now_ms(void)
 {
@@ -462,6 +473,7 @@ wait_key(uint64_t deadline)
 	return stop_flag ? WAKE_STOP : WAKE_TIME;
 }
 
+/* Prints how top is called and exits 2. */
 static void
 top_usage(void)
 {
@@ -470,6 +482,7 @@ top_usage(void)
 	exit(2);
 }
 
+/* cgwardenctl top: reads the options, then draws frames until q, ^C or the count. */
 int
 top_main(const char *sock, int argc, char **argv)
 {
