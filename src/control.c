@@ -116,12 +116,6 @@ control_gid(const struct ctl_client *cl)
 	return cl->cred.gid;
 }
 
-pid_t
-control_pid(const struct ctl_client *cl)
-{
-	return cl->cred.pid;
-}
-
 void
 control_reply(struct ctl_client *cl, const char *text)
 {
