@@ -9,7 +9,6 @@ void log_warn(const char *fmt, ...) LOG_FMT(1, 2);
 void log_warnx(const char *fmt, ...) LOG_FMT(1, 2);
 void log_info(const char *fmt, ...) LOG_FMT(1, 2);
 void log_debug(const char *fmt, ...) LOG_FMT(1, 2);
-int log_debugging(void);
 /* Non-zero when log lines go to the journal (under systemd). */
 int log_journal(void);
 __attribute__((noreturn)) void fatal(const char *fmt, ...) LOG_FMT(1, 2);

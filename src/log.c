@@ -21,12 +21,6 @@ log_init(int debug, int journal)
 }
 
 int
-log_debugging(void)
-{
-	return log_debug_on;
-}
-
-int
 log_journal(void)
 {
 	return log_to_journal;
