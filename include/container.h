@@ -1,46 +1,19 @@
-/* The containers found in the cgroup trees, and their open kernel files. */
+/*
+ * The container table.  Each field has one owner: discovery (container.c,
+ * discover.c) the identity and the hierarchy handles, the runtime client
+ * (docker.c) who it is, the flow its rule, the sampler (sample.c) the
+ * samples and the rate; the guard and enforce keep their own state behind
+ * an opaque pointer that only they read.
+ */
 #ifndef CGW_CONTAINER_H
 #define CGW_CONTAINER_H
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgfile.h"
 #include "cgroup.h"
 #include "config.h"
-
-/* Kernel files kept open per container cgroup. */
-enum cfile {
-	CF_PIDS_CUR,
-	CF_PIDS_EVENTS,
-	CF_PIDS_MAX,
-	CF_MEM_CUR,
-	CF_MEM_MAX,
-	CF_CPU_USAGE,  /* v1 cpuacct.usage (ns), v2 cpu.stat (usage_usec) */
-	CF_CPU_MAX,    /* v1 cpu.cfs_quota_us, v2 cpu.max */
-	CF_CPU_PERIOD, /* v1 cpu.cfs_period_us */
-	CF_FREEZE,     /* v1 freezer.state, v2 cgroup.events */
-	CF_COUNT
-};
-
-struct knob_state {
-	uint64_t value;     /* the limit as last read or written */
-	uint64_t retry_at;  /* after a refused write: not before (ms) */
-	uint8_t ok;         /* value above was checked against the ceiling */
-	uint8_t warned;     /* the refusal was logged */
-};
-
-/* fd[] of a file that is opened when read, not held (rarely read, or
- * the fd limit was reached). */
-#define FD_ONDEMAND (-2)
-
-/* A container's directory in one hierarchy. */
-struct cg {
-	int hidx;
-	int v2;
-	const char *mount; /* the hierarchy's mount point */
-	char *rel;         /* below it: the container's rel, or an own copy */
-	int fd[CF_COUNT];  /* held fd, FD_ONDEMAND, or -1: not in this hierarchy */
-	unsigned gen; /* discovery pass that last saw it */
-};
+#include "freezer.h"
 
 /* What the spike detector needs, kept small: 16 of them per container. */
 struct sample {
@@ -51,53 +24,52 @@ struct sample {
 
 #define RING 16
 #define ID_LEN 64
+#define SAMPLE_NONE UINT32_MAX /* in a ring sample: could not be read */
+#define USAGE_NONE UINT64_MAX  /* mem, cpu_ns: could not be read */
+#define SPIKE_WINDOW_MS 1000
+/* The sample ring keeps slots at least this far apart, so that its 16
+ * slots span the whole spike window however fast a container is sampled. */
+#define RING_SPACING_MS (SPIKE_WINDOW_MS / (RING - 4))
 
 struct audit_list;
+struct guard_state;
+struct enforce_state;
+
+enum meta {
+	META_NONE,      /* nobody asked Docker yet */
+	META_PENDING,   /* an inspect is in flight */
+	META_DISK,      /* from Docker's on-disk config: ask again when it is up */
+	META_API,       /* from the Engine API */
+	META_UNKNOWN,   /* Docker does not know it */
+};
 
 struct container {
+	/* discovery's */
 	char id[ID_LEN + 1];
-	char *name;  /* NULL until known */
-	char *image; /* NULL until known */
 	char *rel;   /* cgroup path below the mounts, shared by its cgs */
-	enum {
-		META_NONE,      /* nobody asked Docker yet */
-		META_PENDING,   /* an inspect is in flight */
-		META_DISK,      /* from Docker's on-disk config: ask again when it is up */
-		META_API,       /* from the Engine API */
-		META_UNKNOWN,   /* Docker does not know it */
-	} meta;
-	const struct rule *rule;
 	struct cg *cg[MAX_HIER];
 	/* For each file, the hierarchy it is sampled from, or NULL. */
 	struct cg *src[CF_COUNT];
-	/* One state per limit: a controller is in one hierarchy only. */
-	struct knob_state ks[KNOB_COUNT];
-	uint64_t mem;      /* latest memory usage, bytes */
-	uint64_t cpu_ns;   /* latest CPU usage, ns */
-	int via_systemd;   /* a ceiling went in through systemd's D-Bus API */
-	int dbus_refused;  /* systemd refused one: cgroupfs from now on */
+	/* the runtime client's */
+	char *name;  /* NULL until known */
+	char *image; /* NULL until known */
+	enum meta meta;
+	/* The container's own limits as Docker was asked for them (its
+	 * inspect's HostConfig), in the units of policy_ceiling; valid
+	 * when meta is META_API. */
+	uint64_t docker_limit[KNOB_COUNT];
+	/* the flow's: the rule its image matches */
+	const struct rule *rule;
+	/* the sampler's */
 	struct sample ring[RING];
 	unsigned nsamples;
-	/* The guard's view: rebuilt from the freezer files and the
-	 * trusted.cgwarden.action xattr after a restart. */
-	enum cstate { CS_RUNNING, CS_FROZEN, CS_KILLED } state;
-	uint8_t frozen_by_us;   /* cgwarden froze it (kill_after applies) */
-	uint8_t docker_paused;  /* Docker's own pause holds it */
-	uint8_t confirm;        /* a freeze waits for the kernel's word */
-	uint8_t handoff;        /* how Docker's pause is to take the freeze over */
-	uint8_t handing;        /* released for Docker's pause, its answer awaited */
-	uint8_t hot;            /* in the fast-sampling set */
-	uint8_t seeded;         /* the guard has looked at its pids directory's age */
-	uint64_t born_ms;       /* found (monotonic) */
-	uint64_t hot_until_ms;  /* sampled fast until (monotonic) */
-	uint64_t quiet_until_ms; /* no new spike report before (monotonic) */
-	uint64_t acted_ms;      /* when the last freeze or kill was decided (monotonic) */
-	uint64_t frozen_at;     /* when cgwarden froze it (wall clock ms) */
-	uint64_t spikes;        /* spikes seen */
-	/* The container's own limits as Docker was asked for them (its
-	 * inspect's HostConfig), in the units of policy_ceiling; LIMIT_MAX
-	 * for none or not known yet. */
-	uint64_t docker_limit[KNOB_COUNT];
+	uint64_t mem;      /* latest memory usage, bytes */
+	uint64_t cpu_ns;   /* latest CPU usage, ns */
+	uint64_t fast_until_ms; /* sampled fast until (monotonic) */
+	uint8_t fast;           /* in the fast set */
+	/* theirs alone */
+	struct guard_state *guard;
+	struct enforce_state *enforce;
 	struct audit_list *posture; /* findings of the last inspect, NULL: none yet */
 };
 
@@ -117,13 +89,14 @@ void container_remove(struct ctable *, struct container *);
 void container_table_free(struct ctable *);
 const struct sample *container_last(const struct container *);
 const char *container_path(const struct container *, char *buf, size_t len);
-const char *container_cg_path(const struct cg *, char *buf, size_t len);
-const char *cg_filename(const struct cg *, enum cfile);
-int cg_read(const struct cg *, enum cfile, char *buf, size_t len);
-int cg_read_file(const struct cg *, const char *file, char *buf, size_t len);
-int cg_read_u64(const struct cg *, enum cfile, uint64_t *);
-int cg_read_key(const struct cg *, enum cfile, const char *key, uint64_t *);
-int cg_write(const struct cg *, const char *file, const char *val);
-int cg_file_path(const struct cg *, const char *file, char *buf, size_t len);
+/* "name (0123456789ab)", or the short id when the name is not known. */
+const char *container_label(const struct container *, char *buf, size_t len);
+/* The limit in force now (LIMIT_MAX: unlimited); -1 when no hierarchy has it. */
+int container_limit(const struct container *, enum knob, uint64_t *);
+/* The directories its freezes and kills work on. */
+void container_dirs(const struct container *, struct cgdirs *);
+/* trusted.cgwarden.<key> on every directory of it (val NULL: removed), or from the first that has it. */
+void container_note(const struct container *, const char *key, const char *val);
+int container_read_note(const struct container *, const char *key, char *buf, size_t len);
 
 #endif

@@ -1,4 +1,4 @@
-/* Carrying out ceilings: reads and writes of limit files. */
+/* Carrying out ceilings: a container's limits held to its rule's. */
 #ifndef CGW_ENFORCE_H
 #define CGW_ENFORCE_H
 #include <stdint.h>
@@ -8,9 +8,13 @@
 struct sysd;
 
 void enforce_init(struct ctable *, struct sysd *);
+/* Limit files are read at most once per ms (half the sampling interval). */
+void enforce_set_period(uint64_t ms);
 void enforce_container(struct container *, int monitor, uint64_t now_ms);
 void enforce_invalidate(struct container *);
-int enforce_read_limit(const struct cg *, enum knob, uint64_t *);
-const char *enforce_label(const struct container *, char *buf, size_t len);
+/* The limit as last checked (LIMIT_MAX before): no read. */
+uint64_t enforce_known_limit(const struct container *, enum knob);
+int enforce_via_systemd(const struct container *);
+void enforce_forget(struct container *);
 
 #endif

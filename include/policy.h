@@ -5,17 +5,8 @@
 
 #include "config.h"
 #include "container.h"
-
-/*
- * What cgwarden remembers of a limit it changed, stored beside the cgroup
- * (an xattr) so that a restarted daemon knows it too: the value it wrote
- * and the container's own value before that.
- */
-struct limit_memo {
-	int valid;
-	uint64_t set;
-	uint64_t orig;
-};
+#include "counters.h"
+#include "limitfile.h"
 
 enum spike_kind { SPIKE_NONE, SPIKE_FORK_FAILURES, SPIKE_GROWTH };
 
@@ -27,14 +18,52 @@ struct verdict {
 	uint64_t per_second;
 };
 
-#define SPIKE_WINDOW_MS 1000
-
 /* Why the action taken differs from the rule's. */
 enum why { WHY_RULE, WHY_MONITOR, WHY_BUDGET, WHY_LOOPING };
 
-/* The sample ring keeps slots at least this far apart, so that its 16
- * slots span the whole spike window however fast a container is sampled. */
-#define RING_SPACING_MS (SPIKE_WINDOW_MS / (RING - 4))
+/* What asks the guard to act on a container. */
+enum trigger {
+	TRIG_SPIKE,      /* a detector fired: the rule's action */
+	TRIG_CONTAIN,    /* a rule asks for another reason (on_docker_socket) */
+	TRIG_KILL_AFTER, /* frozen by cgwarden longer than kill_after */
+	TRIG_KILL_CMD,   /* cgwardenctl kill */
+	TRIG_THAW,       /* cgwardenctl thaw */
+};
+
+/* An effect tried and refused by the kernel: what to decide instead. */
+enum failed { FAILED_NONE, FAILED_FREEZE, FAILED_KILL };
+
+/* Everything a decision depends on, read before it is made. */
+struct facts {
+	enum trigger trigger;
+	const struct rule *rule; /* NULL: no rule yet */
+	enum action asked;       /* TRIG_CONTAIN: the action the rule asks for */
+	int monitor;             /* mode = monitor, or --dry-run */
+	int budget_left;         /* max_actions_per_minute not reached */
+	int looping;             /* killed moments ago, restarted, spiking again */
+	int safe;                /* its cgroup holds neither cgwardend nor init */
+	int running;             /* neither frozen nor killed */
+	int frozen;              /* a freezer holds it (TRIG_THAW, TRIG_KILL_AFTER) */
+	int frozen_by_us;        /* cgwarden froze it, at frozen_at (wall ms) */
+	uint64_t frozen_at, now_wall;
+	int docker_holds;        /* Docker's pause may hold it (TRIG_THAW) */
+	enum failed failed;
+};
+
+/* What to do and why; effects then run in order, each once. */
+struct decision {
+	enum action action;  /* freeze, kill, alert (tell only), none */
+	enum why why;
+	int act;             /* carry the freeze or kill out (else tell only) */
+	int take_budget;     /* count it against max_actions_per_minute */
+	int dry_run;         /* decided, not done (monitor mode) */
+	int unsafe;          /* freeze or kill refused: its cgroup holds cgwardend or init */
+	int quiet;           /* no new report of a spike for a while */
+	int via_docker;      /* TRIG_THAW: ask Docker to unpause first */
+	enum counter count;  /* the counter to add one to, CNT_COUNT: none */
+	const char *label;   /* the action as told: freeze, kill, alert, none, freeze-failed... */
+	const char *refusal; /* nothing is done, and this says why; NULL otherwise */
+};
 
 uint64_t policy_ceiling(const struct rule *, enum knob);
 int policy_spike(const struct rule *, const struct sample *ring, unsigned nsamples,
@@ -44,7 +73,10 @@ enum action policy_action(const struct rule *, int monitor, int budget_left,
     int killed_recently, enum why *);
 int policy_kill_due(const struct rule *, int frozen_by_us, uint64_t frozen_at,
     uint64_t now_wall);
+void policy_decide(const struct facts *, struct decision *);
+/* What a run of policy_decide says in the spike line: " (monitor mode: nothing done)"... */
+const char *policy_why_text(enum why);
 uint64_t policy_target(uint64_t ceiling, uint64_t current,
-    const struct limit_memo *, uint64_t *own);
+    const struct limit_memo *, const uint64_t *docker_own, uint64_t *own);
 
 #endif

@@ -147,7 +147,7 @@ lost(struct discover *d, int hidx, const char *path)
 
 	if (container_id_from_name(base ? base + 1 : path, id) < 0 ||
 	    (c = container_find(d->t, id)) == NULL || c->cg[hidx] == NULL ||
-	    strcmp(container_cg_path(c->cg[hidx], cur, sizeof(cur)), path) != 0)
+	    strcmp(cg_path(c->cg[hidx], cur, sizeof(cur)), path) != 0)
 		return;
 	container_detach(c, hidx);
 	if (!container_present(c)) {

@@ -1,14 +1,16 @@
 /*
- * The fork-bomb guard.  After every sample of a container (the tick, the
- * fast tick of the hot set, a kernel event) the detector looks at its
- * ring; on a spike the decision (policy_action) is carried out through
- * act.c and told through events.c.
+ * The fork-bomb guard: after every sample of a container, the detector
+ * (policy_spike) looks at its ring; on a spike, and on every other ask
+ * (on_docker_socket, kill_after, cgwardenctl thaw and kill), the one
+ * decision (policy_decide) says what to do, and its effects run here in
+ * order, each once: the freezer and kill through freezer.c, the notes
+ * through container.c, the telling through notice.c.
  *
- * The hot set: a container that is young, growing, refusing forks or near
- * its pids limit is sampled every FAST_MS until it calms down; the others
- * only at the interval.  So where the kernel does not notify (v1
- * pids.events) a bomb is still seen within tens of milliseconds, and a
- * thousand quiet containers cost nothing more.
+ * The guard asks the sampler for a fast rate (sample_fast) while a
+ * container is young, growing, refusing forks, near its pids limit or
+ * being frozen: where the kernel does not notify (v1 pids.events) a bomb
+ * is still seen within tens of milliseconds, and a thousand quiet
+ * containers cost nothing more.
  *
  * Freeze on a hybrid host: the unified tree's cgroup.freeze stops the bomb
  * at once; Docker is then asked to pause the container, which writes the
@@ -16,55 +18,65 @@
  * released: one freezer, the one `docker unpause` and `cgwardenctl thaw`
  * both release.  (Docker's runtime refuses to pause a cgroup that is
  * already frozen in the freezer it reads, so on pure v1 and pure v2
- * hosts cgwarden's freeze stays its own and `cgwardenctl thaw` releases
- * it.)
+ * hosts cgwarden lets go once the kernel confirmed the freeze, and
+ * Docker's pause freezes it again.)
  *
- * Nothing here is state that cgroupfs cannot give back: a restarted
- * daemon reads the freezer files and the trusted.cgwarden.action note.
+ * The per-container state here is the guard's alone, and nothing in it
+ * is state that cgroupfs cannot give back: a restarted daemon reads the
+ * freezer files and the trusted.cgwarden.action note.
  */
 #include <errno.h>
-#include <event2/event.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "clock.h"
-#include "act.h"
 #include "counters.h"
 #include "docker.h"
 #include "enforce.h"
-#include "events.h"
+#include "freezer.h"
 #include "guard.h"
 #include "log.h"
+#include "notice.h"
 #include "policy.h"
-#include "report.h"
+#include "procs.h"
 #include "sample.h"
 #include "xmalloc.h"
 
-#define FAST_MS 10             /* the hot set's sampling period */
-#define YOUNG_MS 5000          /* a new container is hot this long */
-#define CALM_MS 2000           /* hot this long after the last sign */
-#define YOUNG_HOT_MAX 128      /* young ones in the hot set at most (a mass start) */
+#define YOUNG_MS 5000          /* a new container is sampled fast this long */
+#define CALM_MS 2000           /* fast this long after the last sign */
+#define YOUNG_FAST_MAX 128     /* young ones in the fast set at most (a mass start) */
 #define QUIET_MS 10000         /* between two reports of one container's spike */
 #define LOOP_MS (10 * 60000)   /* a kill this recent makes a new spike a loop */
 #define NKILLS 64
 #define NBUDGET 1024
 
+enum cstate { CS_RUNNING, CS_FROZEN, CS_KILLED };
 enum { HANDOFF_NONE, HANDOFF_SWAP, HANDOFF_GAP };
 
+/* What the guard knows of one container: rebuilt from cgroupfs after a restart. */
+struct guard_state {
+	enum cstate state;
+	uint8_t frozen_by_us;   /* cgwarden froze it (kill_after applies) */
+	uint8_t docker_paused;  /* Docker's own pause holds it */
+	uint8_t confirm;        /* a freeze waits for the kernel's word */
+	uint8_t handoff;        /* how Docker's pause is to take the freeze over */
+	uint8_t handing;        /* released for Docker's pause, its answer awaited */
+	uint8_t seeded;         /* its pids directory's age was looked at */
+	uint64_t born_ms;       /* found (monotonic) */
+	uint64_t quiet_until_ms; /* no new spike report before (monotonic) */
+	uint64_t acted_ms;      /* when the last freeze or kill was decided (monotonic) */
+	uint64_t frozen_at;     /* when cgwarden froze it (wall clock ms) */
+	uint64_t spikes;        /* spikes seen */
+};
+
 struct guard {
-	struct event_base *base;
 	struct ctable *t;
 	const struct config *cf;
 	struct docker *docker;
 	int dry_run;
-	struct event *fast;
-	struct container **hot;
-	size_t nhot, caphot;
 	/* when freezes and kills were done (monotonic ms): the budget */
 	uint64_t acts[NBUDGET];
 	unsigned nacts;
@@ -76,6 +88,14 @@ struct guard {
 	unsigned nkills;
 };
 
+static struct guard_state *
+gs(struct container *c)
+{
+	if (c->guard == NULL)
+		c->guard = xcalloc(1, sizeof(*c->guard));
+	return c->guard;
+}
+
 static int
 monitor(const struct guard *g)
 {
@@ -86,93 +106,32 @@ monitor(const struct guard *g)
  * Never act on a cgroup that holds the daemon or the host's init: a
  * pattern that matched too much must not turn the guard on the host.
  * Read at each decision, not cached: the daemon may have been moved.
- * The lines of /proc/PID/cgroup end in the path; the container's
- * directory is the same path below each mount.
  */
-static int
-holds(const char *procfile, const char *rel, size_t len)
-{
-	char buf[4096];
-	FILE *f = fopen(procfile, "re");
-	int found = 0;
-
-	if (f == NULL)
-		return 0;
-	while (!found && fgets(buf, sizeof(buf), f) != NULL) {
-		char *path = strchr(buf, ':');
-
-		if (path == NULL || (path = strchr(path + 1, ':')) == NULL)
-			continue;
-		path++;
-		path[strcspn(path, "\n")] = '\0';
-		found = strncmp(path, rel, len) == 0 && (path[len] == '\0' || path[len] == '/');
-	}
-	fclose(f);
-	return found;
-}
-
 static int
 safe_target(const struct container *c)
 {
 	char rel[4096];
-	size_t len;
 
 	if (c->rel == NULL || *c->rel == '\0')
 		return 0;
-	len = (size_t)snprintf(rel, sizeof(rel), "/%s", c->rel);
-	return !holds("/proc/self/cgroup", rel, len) && !holds("/proc/1/cgroup", rel, len);
-}
-
-static void fast_cb(evutil_socket_t, short, void *);
-
-static void
-make_hot(struct guard *g, struct container *c)
-{
-	struct timeval tv = { 0, FAST_MS * 1000 };
-
-	if (c->hot)
-		return;
-	if (g->nhot == g->caphot) {
-		g->caphot = g->caphot ? g->caphot * 2 : 16;
-		g->hot = xreallocarray(g->hot, g->caphot, sizeof(*g->hot));
-	}
-	g->hot[g->nhot++] = c;
-	c->hot = 1;
-	if (!evtimer_pending(g->fast, NULL))
-		evtimer_add(g->fast, &tv);
-}
-
-static void
-drop_hot(struct guard *g, size_t i)
-{
-	g->hot[i]->hot = 0;
-	g->hot[i] = g->hot[--g->nhot];
-	if (g->nhot == 0)
-		evtimer_del(g->fast);
+	snprintf(rel, sizeof(rel), "/%s", c->rel);
+	return !procs_in_cgroup("self", rel) && !procs_in_cgroup("1", rel);
 }
 
 struct guard *
-guard_new(struct event_base *base, struct ctable *t, const struct config *cf, int dry_run)
+guard_new(struct ctable *t, const struct config *cf, int dry_run)
 {
 	struct guard *g = xcalloc(1, sizeof(*g));
 
-	g->base = base;
 	g->t = t;
 	g->cf = cf;
 	g->dry_run = dry_run;
-	g->fast = event_new(base, -1, EV_PERSIST, fast_cb, g);
 	return g;
 }
 
 void
 guard_free(struct guard *g)
 {
-	if (g == NULL)
-		return;
-	for (size_t i = 0; i < g->nhot; i++)
-		g->hot[i]->hot = 0;
-	event_free(g->fast);
-	free(g->hot);
 	free(g);
 }
 
@@ -188,25 +147,8 @@ guard_set_docker(struct guard *g, struct docker *d)
 	g->docker = d;
 }
 
-size_t
-guard_hot_count(const struct guard *g)
-{
-	return g ? g->nhot : 0;
-}
-
-const char *
-guard_state_name(const struct container *c)
-{
-	switch (c->state) {
-	case CS_FROZEN: return "frozen";
-	case CS_KILLED: return "killed";
-	case CS_RUNNING: break;
-	}
-	return "running";
-}
-
 static int
-budget_left(struct guard *g, uint64_t now)
+budget_left(const struct guard *g, uint64_t now)
 {
 	unsigned n = 0, have = g->nacts < NBUDGET ? g->nacts : NBUDGET;
 
@@ -214,12 +156,6 @@ budget_left(struct guard *g, uint64_t now)
 		if (now - g->acts[i] < 60000)
 			n++;
 	return n < g->cf->max_actions_per_minute;
-}
-
-static void
-budget_take(struct guard *g, uint64_t now)
-{
-	g->acts[g->nacts++ % NBUDGET] = now;
 }
 
 static int
@@ -241,12 +177,41 @@ record_kill(struct guard *g, const char *id, uint64_t wall)
 	g->kills[i].at = wall;
 }
 
-static uint64_t
-pids_max_of(const struct container *c)
+/* The facts every decision starts from. */
+static void
+facts_of(const struct guard *g, struct container *c, enum trigger t, uint64_t now,
+    struct facts *f)
 {
-	return c->ks[KNOB_PIDS].ok ? c->ks[KNOB_PIDS].value : LIMIT_MAX;
+	struct guard_state *s = gs(c);
+	struct cgdirs dirs;
+
+	memset(f, 0, sizeof(*f));
+	container_dirs(c, &dirs);
+	f->trigger = t;
+	f->rule = c->rule;
+	f->monitor = monitor(g);
+	f->budget_left = budget_left(g, now);
+	f->now_wall = clock_wall_ms();
+	f->looping = killed_recently(g, c->id, f->now_wall);
+	f->safe = safe_target(c);
+	f->running = s->state == CS_RUNNING;
+	f->frozen = s->state == CS_FROZEN || freezer_state(&dirs) != FS_THAWED;
+	f->frozen_by_us = s->frozen_by_us;
+	f->frozen_at = s->frozen_at;
+	f->docker_holds = s->docker_paused || c->meta == META_API;
 }
 
+/* The decision is carried out: its budget and its counter. */
+static void
+decided(struct guard *g, struct container *c, const struct decision *d, uint64_t now)
+{
+	if (d->take_budget) {
+		g->acts[g->nacts++ % NBUDGET] = now;
+		gs(c)->acted_ms = now;
+	}
+	if (d->count != CNT_COUNT)
+		counter_add(d->count, 1);
+}
 
 /* The ring as text, oldest first: "-950ms 3/100 0, ..., 0ms 100/100 412". */
 static void
@@ -261,12 +226,8 @@ history(const struct container *c, char *buf, size_t len)
 	*buf = '\0';
 	if (last == NULL)
 		return;
-	if (report_limit(c, KNOB_PIDS, &max) < 0)
-		max = LIMIT_MAX;
-	if (max == LIMIT_MAX)
-		snprintf(mx, sizeof(mx), "max");
-	else
-		snprintf(mx, sizeof(mx), "%" PRIu64, max);
+	container_limit(c, KNOB_PIDS, &max);
+	config_fmt_limit(KNOB_PIDS, max, mx, sizeof(mx));
 	off += (size_t)snprintf(buf, len, "pids/pids.max refused-forks:");
 	for (unsigned i = have; i >= 1 && off < len; i--) {
 		const struct sample *s = &c->ring[(c->nsamples - i) % RING];
@@ -293,14 +254,6 @@ reason(const struct verdict *v, char *buf, size_t len)
 		    "/s (threshold: spike_rate)", v->delta, v->window_ms, v->per_second);
 }
 
-
-
-static void
-reset_ring(struct container *c)
-{
-	c->nsamples = 0;
-}
-
 struct pause_req {
 	struct guard *g;
 	char id[ID_LEN + 1];
@@ -319,31 +272,33 @@ paused(int ok, const char *err, void *arg)
 {
 	struct pause_req *p = arg;
 	struct container *c = container_find(p->g->t, p->id);
+	struct cgdirs dirs;
 	char lbl[128];
 
-	if (c != NULL && c->state == CS_FROZEN) {
-		c->handing = 0;
+	if (c != NULL && gs(c)->state == CS_FROZEN) {
+		container_dirs(c, &dirs);
+		gs(c)->handing = 0;
 		if (ok) {
 			char gap[64] = "";
 
-			c->docker_paused = 1;
+			gs(c)->docker_paused = 1;
 			if (p->kind == HANDOFF_SWAP)
-				act_release_v2(c);
+				freezer_release_v2(&dirs);
 			else
 				snprintf(gap, sizeof(gap), "; it ran %" PRIu64 " ms between the two",
 				    clock_now_ms() - p->released_ms);
 			log_info("container %s: Docker paused it too (docker unpause or "
-			    "cgwardenctl thaw releases it)%s", enforce_label(c, lbl, sizeof(lbl)), gap);
+			    "cgwardenctl thaw releases it)%s", container_label(c, lbl, sizeof(lbl)), gap);
 		} else {
 			enum freezer used;
 
 			if (p->kind == HANDOFF_GAP)
-				act_freeze(c, &used);
-			else if (act_freeze_v1(c) == 0)
-				act_release_v2(c);
+				freezer_freeze(&dirs, &used);
+			else if (freezer_freeze_v1(&dirs) == 0)
+				freezer_release_v2(&dirs);
 			log_warnx("container %s: Docker did not pause it (%s); cgwarden's "
 			    "freeze holds it: cgwardenctl thaw %.12s releases it",
-			    enforce_label(c, lbl, sizeof(lbl)), err, c->id);
+			    container_label(c, lbl, sizeof(lbl)), err, c->id);
 		}
 	}
 	free(p);
@@ -351,27 +306,30 @@ paused(int ok, const char *err, void *arg)
 
 /* Freeze by cgwarden: at once, then Docker's own pause takes it over (hybrid). */
 static int
-do_freeze(struct guard *g, struct container *c, const char *why, char *err, size_t errlen)
+do_freeze(struct container *c, const char *why, char *err, size_t errlen)
 {
+	struct guard_state *s = gs(c);
+	struct cgdirs dirs;
 	enum freezer used;
 	char note[512];
 	int rc;
 
-	if ((rc = act_freeze(c, &used)) < 0) {
+	container_dirs(c, &dirs);
+	if ((rc = freezer_freeze(&dirs, &used)) < 0) {
 		snprintf(err, errlen, "cannot freeze: %s", strerror(-rc));
 		return -1;
 	}
-	c->state = CS_FROZEN;
-	c->frozen_by_us = 1;
-	c->docker_paused = 0;
-	c->confirm = 1;
-	c->frozen_at = clock_wall_ms();
-	snprintf(note, sizeof(note), "freeze %" PRIu64 " %s", c->frozen_at, why);
-	act_note(c, "action", note);
+	s->state = CS_FROZEN;
+	s->frozen_by_us = 1;
+	s->docker_paused = 0;
+	s->confirm = 1;
+	s->frozen_at = clock_wall_ms();
+	snprintf(note, sizeof(note), "freeze %" PRIu64 " %s", s->frozen_at, why);
+	container_note(c, "action", note);
 	/* Hybrid: Docker reads another freezer (v1) than the one used (v2). */
-	c->handoff = used == FREEZER_V2 && act_v1_freezer(c) != NULL ? HANDOFF_SWAP :
-	    HANDOFF_GAP;
-	make_hot(g, c); /* the confirmation is polled there too */
+	s->handoff = used == FREEZER_V2 && dirs.v1frz != NULL ? HANDOFF_SWAP : HANDOFF_GAP;
+	/* The confirmation is looked for at the fast rate. */
+	sample_fast(c, clock_now_ms() + 2 * SAMPLE_FAST_MS);
 	return 0;
 }
 
@@ -389,11 +347,13 @@ do_freeze(struct guard *g, struct container *c, const char *why, char *err, size
 static void
 handoff(struct guard *g, struct container *c, int kind)
 {
+	struct guard_state *s = gs(c);
 	struct pause_req *p;
+	struct cgdirs dirs;
 
-	if (c->handoff != kind)
+	if (s->handoff != kind)
 		return;
-	c->handoff = HANDOFF_NONE;
+	s->handoff = HANDOFF_NONE;
 	/*
 	 * Not only META_API: a bomb is often caught while the inspect that
 	 * its create or start event asked for is still in flight (PENDING).
@@ -414,9 +374,10 @@ handoff(struct guard *g, struct container *c, int kind)
 	memcpy(p->id, c->id, sizeof(p->id));
 	p->kind = kind;
 	if (kind == HANDOFF_GAP) {
-		c->handing = 1; /* a thawed freezer now is no thaw by someone else */
+		s->handing = 1; /* a thawed freezer now is no thaw by someone else */
 		p->released_ms = clock_now_ms();
-		act_thaw(c);
+		container_dirs(c, &dirs);
+		freezer_thaw(&dirs);
 	}
 	if (docker_post(g->docker, c->id, "pause", paused, p) < 0)
 		paused(0, "Docker is not reachable", p);
@@ -425,223 +386,198 @@ handoff(struct guard *g, struct container *c, int kind)
 static int
 do_kill(struct guard *g, struct container *c, const char *why, const char **how)
 {
+	struct guard_state *s = gs(c);
+	struct cgdirs dirs;
 	char note[512];
 	int rc;
 
-	if ((rc = act_kill(c, how)) < 0)
+	container_dirs(c, &dirs);
+	if ((rc = freezer_kill(&dirs, how)) < 0)
 		return rc;
-	c->state = CS_KILLED;
-	c->confirm = 0;
-	c->frozen_by_us = 0;
+	s->state = CS_KILLED;
+	s->confirm = 0;
+	s->frozen_by_us = 0;
 	snprintf(note, sizeof(note), "kill %" PRIu64 " %s", clock_wall_ms(), why);
-	act_note(c, "action", note);
+	container_note(c, "action", note);
 	record_kill(g, c->id, clock_wall_ms());
 	return 0;
 }
 
-static const char *
-why_text(enum why w)
-{
-	switch (w) {
-	case WHY_MONITOR: return " (monitor mode: nothing done)";
-	case WHY_BUDGET: return " (max_actions_per_minute reached: alert only)";
-	case WHY_LOOPING: return " (killed before and spiking again after a restart: "
-	    "frozen, not killed again)";
-	case WHY_RULE: break;
-	}
-	return "";
-}
-
 /* Tells that every process was killed: how, why (in the line too when asked). */
 static void
-tell_kill(const struct container *c, const char *how, const char *why,
-    int say_why, int looping)
+tell_kill(const struct container *c, const char *how, const char *why, int say_why,
+    int looping)
 {
-	char msg[1024], lbl[128], cg[4096];
-	struct gevent e;
+	struct notice n;
 
 	counter_add(CNT_KILLS, 1);
-	report_event(&e, GEV_KILL, c, cg, sizeof(cg));
-	snprintf(msg, sizeof(msg), "killed every process of container %s (%s)%s%s%s",
-	    enforce_label(c, lbl, sizeof(lbl)), how, say_why ? ": " : "", say_why ? why : "",
-	    looping ? "; it is restarting in a loop" : "");
-	e.action = "kill";
-	e.reason = why;
-	e.looping = looping;
-	e.message = msg;
-	events_emit(&e);
+	notice_init(&n, GEV_KILL, c);
+	n.e.action = "kill";
+	n.e.reason = why;
+	n.e.looping = looping;
+	notice_emit(&n, "killed every process of container %s (%s)%s%s%s", n.label, how,
+	    say_why ? ": " : "", say_why ? why : "", looping ? "; it is restarting in a loop" : "");
 }
 
-/* A spike: decide, capture the evidence, act, tell. */
+/* Tells a spike: what was seen, what was decided, what was done. */
+static void
+tell_spike(const struct container *c, const struct facts *f, const struct decision *d,
+    const char *why, const char *hist, const char *top, const char *err)
+{
+	struct notice n;
+	char mx[24];
+
+	notice_init(&n, GEV_SPIKE, c);
+	config_fmt_limit(KNOB_PIDS, n.e.pids_max, mx, sizeof(mx));
+	n.e.action = d->label;
+	n.e.dry_run = d->dry_run;
+	n.e.looping = f->looping;
+	n.e.reason = why;
+	n.e.history = hist;
+	n.e.top = top;
+	notice_emit(&n, "spike in container %s image %s rule %s: %s; pids %" PRIu64
+	    "/%s; action %s%s%s%s; top: %s", n.label, c->image ? c->image : "?",
+	    n.e.rule ? n.e.rule : "?", why, n.e.pids_current == UINT64_MAX ? 0 :
+	    n.e.pids_current, mx, d->label, policy_why_text(d->why),
+	    d->unsafe ? " (its cgroup holds cgwardend or init: never acted on)" : err,
+	    f->looping ? " [looping]" : "", top[0] ? top : "-");
+}
+
+/* A spike: decide, capture the evidence, act, decide again if the act failed, tell. */
 static void
 on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t now)
 {
-	char why[256], hist[1024], top[512], msg[2048], err[128], lbl[128], cg[4096];
-	char action[64], evidence[1600], mx[24];
+	char why[256], hist[1024], top[512], err[128] = "", evidence[1600];
 	const char *how = NULL;
-	enum why w;
-	enum action a;
-	struct gevent e;
-	int looping = killed_recently(g, c->id, clock_wall_ms());
+	struct facts f;
+	struct decision d;
+	struct cgdirs dirs;
+	enum freezer used;
 
-	c->spikes++;
+	gs(c)->spikes++;
 	counter_add(CNT_SPIKES, 1);
 	reason(v, why, sizeof(why));
 	history(c, hist, sizeof(hist));
-	a = policy_action(c->rule, monitor(g), budget_left(g, now), looping, &w);
-	err[0] = '\0';
-	if ((a == ACTION_FREEZE || a == ACTION_KILL) && !safe_target(c)) {
-		a = ACTION_ALERT;
-		snprintf(err, sizeof(err), " (its cgroup holds cgwardend or init: never acted on)");
-	}
-	snprintf(action, sizeof(action), "%s", config_action_name(a));
-	if (w != WHY_MONITOR && (a == ACTION_FREEZE || a == ACTION_KILL)) {
-		enum freezer used;
-
-		budget_take(g, now);
-		c->acted_ms = now;
+	facts_of(g, c, TRIG_SPIKE, now, &f);
+	policy_decide(&f, &d);
+	container_dirs(c, &dirs);
+	if (d.act) {
+		decided(g, c, &d, now);
 		/* Stop it first: then the evidence is exactly what ran. */
-		if (a == ACTION_KILL || a == ACTION_FREEZE)
-			act_freeze(c, &used);
-		act_top(c, top, sizeof(top));
+		freezer_freeze(&dirs, &used);
+	}
+	procs_top(dirs.procs, top, sizeof(top));
+	if (d.act) {
 		snprintf(evidence, sizeof(evidence), "%s; top: %s", hist, top);
-		act_note(c, "evidence", evidence);
-		if (a == ACTION_FREEZE && do_freeze(g, c, why, err, sizeof(err)) < 0) {
-			snprintf(action, sizeof(action), "freeze-failed");
-			a = ACTION_ALERT;
+		container_note(c, "evidence", evidence);
+		if (d.action == ACTION_FREEZE && do_freeze(c, why, err + 2, sizeof(err) - 2) < 0)
+			f.failed = FAILED_FREEZE;
+		if (d.action == ACTION_KILL && do_kill(g, c, why, &how) < 0) {
+			f.failed = FAILED_KILL;
+			snprintf(err + 2, sizeof(err) - 2, "kill failed");
 		}
-		if (a == ACTION_KILL && do_kill(g, c, why, &how) < 0) {
-			snprintf(action, sizeof(action), "kill-failed");
-			snprintf(err, sizeof(err), " (kill failed)");
-			a = ACTION_ALERT;
+		if (f.failed != FAILED_NONE) {
+			memcpy(err, " (", 2);
+			strncat(err, ")", sizeof(err) - strlen(err) - 1);
+			policy_decide(&f, &d);
 		}
-	} else
-		act_top(c, top, sizeof(top));
-	if (a != ACTION_FREEZE || w == WHY_MONITOR)
-		c->quiet_until_ms = now + QUIET_MS;
-	if (a == ACTION_ALERT || a == ACTION_NONE || w == WHY_MONITOR)
-		counter_add(a == ACTION_NONE ? CNT_NO_ACTION : CNT_ALERTS, w != WHY_MONITOR);
-	report_event(&e, GEV_SPIKE, c, cg, sizeof(cg));
-	if (e.pids_max == LIMIT_MAX)
-		snprintf(mx, sizeof(mx), "max");
-	else
-		snprintf(mx, sizeof(mx), "%" PRIu64, e.pids_max);
-	snprintf(msg, sizeof(msg), "spike in container %s image %s rule %s: %s; pids %" PRIu64
-	    "/%s; action %s%s%s%s; top: %s", enforce_label(c, lbl, sizeof(lbl)),
-	    c->image ? c->image : "?", e.rule ? e.rule : "?", why,
-	    e.pids_current == UINT64_MAX ? 0 : e.pids_current, mx, action, w == WHY_MONITOR ? " (monitor mode: nothing done)" : why_text(w), err,
-	    looping ? " [looping]" : "", top[0] ? top : "-");
-	e.action = action;
-	e.dry_run = w == WHY_MONITOR;
-	e.looping = looping;
-	e.reason = why;
-	e.history = hist;
-	e.top = top;
-	e.message = msg;
-	events_emit(&e);
-	if (a == ACTION_FREEZE && w != WHY_MONITOR)
+	}
+	if (!d.act)
+		decided(g, c, &d, now);
+	if (d.quiet)
+		gs(c)->quiet_until_ms = now + QUIET_MS;
+	tell_spike(c, &f, &d, why, hist, top, err);
+	if (d.act && d.action == ACTION_FREEZE)
 		handoff(g, c, HANDOFF_SWAP);
-	if (a == ACTION_KILL && w != WHY_MONITOR)
-		tell_kill(c, how, why, 0, looping);
+	if (d.act && d.action == ACTION_KILL)
+		tell_kill(c, how, why, 0, f.looping);
 }
 
 /* The kernel says the freeze is done: tell it, with how long it took. */
 static void
 confirm(struct guard *g, struct container *c, uint64_t now)
 {
-	char msg[512], lbl[128], cg[4096];
-	struct gevent e;
+	struct guard_state *s = gs(c);
+	struct cgdirs dirs;
+	struct notice n;
 
-	if (!c->confirm || act_frozen(c) != FS_FROZEN)
+	container_dirs(c, &dirs);
+	if (freezer_state(&dirs) != FS_FROZEN) {
+		sample_fast(c, now + 2 * SAMPLE_FAST_MS); /* still waiting for it */
 		return;
-	c->confirm = 0;
+	}
+	s->confirm = 0;
 	counter_add(CNT_FREEZES, 1);
-	report_event(&e, GEV_FREEZE, c, cg, sizeof(cg));
-	snprintf(msg, sizeof(msg), "froze container %s: frozen %" PRIu64 " ms after the "
-	    "spike was seen; release with: cgwardenctl thaw %.12s", enforce_label(c, lbl, sizeof(lbl)),
-	    now - c->acted_ms, c->name ? c->name : c->id);
-	e.action = "freeze";
-	e.message = msg;
-	events_emit(&e);
+	notice_init(&n, GEV_FREEZE, c);
+	n.e.action = "freeze";
+	notice_emit(&n, "froze container %s: frozen %" PRIu64 " ms after the spike was seen; "
+	    "release with: cgwardenctl thaw %.12s", n.label, now - s->acted_ms,
+	    c->name ? c->name : c->id);
 	handoff(g, c, HANDOFF_GAP);
 }
 
-/* After every sample: hot or not, spike or not. */
+int
+guard_samples(const struct container *c)
+{
+	return c->guard == NULL || c->guard->state == CS_RUNNING;
+}
+
 void
 guard_check(struct guard *g, struct container *c, uint64_t now)
 {
+	struct guard_state *s = gs(c);
 	struct verdict v;
+	uint64_t pids_max;
 
-	if (c->confirm)
+	if (s->confirm)
 		confirm(g, c, now);
-	if (c->rule == NULL || c->state != CS_RUNNING)
+	if (c->rule == NULL || s->state != CS_RUNNING)
 		return;
-	if (policy_hot(c->ring, c->nsamples, pids_max_of(c))) {
-		c->hot_until_ms = now + CALM_MS;
-		make_hot(g, c);
-	}
-	if (now < c->quiet_until_ms || !policy_spike(c->rule, c->ring, c->nsamples, &v))
+	pids_max = enforce_known_limit(c, KNOB_PIDS);
+	if (policy_hot(c->ring, c->nsamples, pids_max))
+		sample_fast(c, now + CALM_MS);
+	if (now < s->quiet_until_ms || !policy_spike(c->rule, c->ring, c->nsamples, &v))
 		return;
 	on_spike(g, c, &v, now);
-}
-
-static void
-fast_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct guard *g = arg;
-	uint64_t now = clock_now_ms();
-
-	(void)fd, (void)what;
-	for (size_t i = 0; i < g->nhot;) {
-		struct container *c = g->hot[i];
-
-		if (c->state == CS_RUNNING)
-			sample_container(c, now);
-		guard_check(g, c, now);
-		if (now >= c->hot_until_ms && !c->confirm && g->hot[i] == c) {
-			drop_hot(g, i);
-			continue;
-		}
-		i++;
-	}
 }
 
 /* The freezer may have changed outside (docker pause/unpause, by hand). */
 void
 guard_refresh(struct guard *g, struct container *c)
 {
-	enum fstate fs = act_frozen(c);
-	char msg[512], lbl[128], cg[4096];
-	struct gevent e;
+	struct guard_state *s = gs(c);
+	struct cgdirs dirs;
+	struct notice n;
+	enum fstate fs;
 
 	(void)g;
-	if (c->handing)
+	if (s->handing)
 		return; /* cgwarden let go for Docker's pause: its answer decides */
-	if (c->state == CS_FROZEN && fs == FS_THAWED) {
-		c->state = CS_RUNNING;
-		c->confirm = 0;
-		c->frozen_by_us = 0;
-		c->docker_paused = 0;
-		reset_ring(c);
-		act_note(c, "action", NULL);
-		report_event(&e, GEV_THAW, c, cg, sizeof(cg));
-		snprintf(msg, sizeof(msg), "container %s was thawed outside cgwarden "
-		    "(docker unpause, or by hand)", enforce_label(c, lbl, sizeof(lbl)));
-		e.action = "thaw";
-		e.message = msg;
+	container_dirs(c, &dirs);
+	fs = freezer_state(&dirs);
+	if (s->state == CS_FROZEN && fs == FS_THAWED) {
+		s->state = CS_RUNNING;
+		s->confirm = 0;
+		s->frozen_by_us = 0;
+		s->docker_paused = 0;
+		sample_reset(c);
+		container_note(c, "action", NULL);
 		counter_add(CNT_THAWS, 1);
-		events_emit(&e);
-	} else if (c->state == CS_RUNNING && fs != FS_THAWED)
-		c->state = CS_FROZEN; /* paused by someone else: not ours to kill */
+		notice_init(&n, GEV_THAW, c);
+		n.e.action = "thaw";
+		notice_emit(&n, "container %s was thawed outside cgwarden (docker unpause, or "
+		    "by hand)", n.label);
+	} else if (s->state == CS_RUNNING && fs != FS_THAWED)
+		s->state = CS_FROZEN; /* paused by someone else: not ours to kill */
 }
 
 /*
  * A cgroup made moments ago started from zero processes and zero refused
- * forks: that is its ring's first sample (called when its pids directory
- * is first seen), so a bomb that filled it before the
- * first sample (a shell bomb stalls within 50 ms) is still a spike.  Only
- * for a directory younger than the spike window (its ctime): a daemon
- * restarted among old containers must not take their history for one.
+ * forks: that is its ring's first sample (when its pids directory is
+ * first seen), so a bomb that filled it before the first sample (a shell
+ * bomb stalls within 50 ms) is still a spike.  Only for a directory
+ * younger than the spike window (its ctime): a daemon restarted among
+ * old containers must not take their history for one.
  */
 static void
 seed(struct container *c, uint64_t now)
@@ -651,162 +587,170 @@ seed(struct container *c, uint64_t now)
 	uint64_t age;
 	const struct cg *g = c->src[CF_PIDS_CUR];
 
-	if (g == NULL || stat(container_cg_path(g, path, sizeof(path)), &st) < 0)
+	if (g == NULL || stat(cg_path(g, path, sizeof(path)), &st) < 0)
 		return;
 	age = clock_wall_ms() - clock_ms_of(&st.st_ctim);
-	if (age >= SPIKE_WINDOW_MS)
-		return;
-	/* Samples before its pids directory was seen hold nothing to compare. */
-	c->ring[0] = (struct sample){ (uint32_t)(now - age), 0, 0 };
-	c->nsamples = 1;
+	if (age < SPIKE_WINDOW_MS)
+		sample_seed(c, now, age);
 }
 
-/* A container directory appeared: rebuild what the guard knew of it. */
+/* Young: sampled fast, unless a mass start filled the fast set already. */
+static void
+young(struct container *c, uint64_t now)
+{
+	/* A thousand containers started at once are not all watched fast:
+	 * past the cap they join the fast set on a sign, as old ones do. */
+	if (sample_fast_count() < YOUNG_FAST_MAX)
+		sample_fast(c, now + YOUNG_MS);
+}
+
 void
 guard_found(struct guard *g, struct container *c, uint64_t now)
 {
+	struct guard_state *s = gs(c);
+	struct cgdirs dirs;
 	char note[512];
 	uint64_t at;
 
-	if (c->born_ms == 0) {
-		c->born_ms = now;
-		/* A thousand containers started at once are not all watched fast:
-		 * past the cap they join the hot set on a sign, as old ones do. */
-		if (g->nhot < YOUNG_HOT_MAX) {
-			c->hot_until_ms = now + YOUNG_MS;
-			make_hot(g, c);
-		}
+	(void)g;
+	if (s->born_ms == 0) {
+		s->born_ms = now;
+		young(c, now);
 	}
-	if (!c->seeded && c->src[CF_PIDS_CUR] != NULL) {
-		c->seeded = 1;
+	if (!s->seeded && c->src[CF_PIDS_CUR] != NULL) {
+		s->seeded = 1;
 		seed(c, now);
 	}
-	if (c->state != CS_RUNNING || act_frozen(c) == FS_THAWED)
+	container_dirs(c, &dirs);
+	if (s->state != CS_RUNNING || freezer_state(&dirs) == FS_THAWED)
 		return;
-	c->state = CS_FROZEN;
-	if (act_read_note(c, "action", note, sizeof(note)) > 0 &&
+	s->state = CS_FROZEN;
+	if (container_read_note(c, "action", note, sizeof(note)) > 0 &&
 	    sscanf(note, "freeze %" SCNu64, &at) == 1) {
-		c->frozen_by_us = 1;
-		c->frozen_at = at;
+		s->frozen_by_us = 1;
+		s->frozen_at = at;
 		/* The v1 freezer alone, with a unified tree: Docker's pause took over. */
-		c->docker_paused = act_v1_freezer(c) != NULL && act_v2(c) != NULL;
+		s->docker_paused = dirs.v1frz != NULL && dirs.v2 != NULL;
 	}
 }
 
-/* Docker started it again (a restart policy, docker start): a new life. */
 void
 guard_started(struct guard *g, struct container *c, uint64_t now)
 {
-	if (c->state != CS_KILLED)
+	struct guard_state *s = gs(c);
+
+	(void)g;
+	if (s->state != CS_KILLED)
 		return;
-	c->state = CS_RUNNING;
-	c->born_ms = now;
-	c->quiet_until_ms = 0;
-	reset_ring(c);
-	if (g->nhot < YOUNG_HOT_MAX) {
-		c->hot_until_ms = now + YOUNG_MS;
-		make_hot(g, c);
-	}
+	s->state = CS_RUNNING;
+	s->born_ms = now;
+	s->quiet_until_ms = 0;
+	sample_reset(c);
+	young(c, now);
 }
 
 void
 guard_forget(struct guard *g, struct container *c)
 {
-	for (size_t i = 0; i < g->nhot; i++)
-		if (g->hot[i] == c) {
-			drop_hot(g, i);
-			return;
-		}
+	(void)g;
+	free(c->guard);
+	c->guard = NULL;
+}
+
+/* Kills a container now (kill_after, cgwardenctl kill): 0, or -1 with err. */
+static int
+kill_now(struct guard *g, struct container *c, enum trigger t, const char *by, char *err,
+    size_t errlen)
+{
+	char lbl[128];
+	const char *how;
+	struct facts f;
+	struct decision d;
+	uint64_t now = clock_now_ms();
+	int rc;
+
+	facts_of(g, c, t, now, &f);
+	policy_decide(&f, &d);
+	if (!d.act) {
+		if (d.refusal != NULL && err != NULL)
+			snprintf(err, errlen, "%s", d.refusal);
+		return -1;
+	}
+	if ((rc = do_kill(g, c, by, &how)) < 0) {
+		f.failed = FAILED_KILL;
+		policy_decide(&f, &d);
+		if (err)
+			snprintf(err, errlen, "%s: %s", d.refusal, strerror(-rc));
+		log_warnx("container %s: kill (%s) failed: %s", container_label(c, lbl,
+		    sizeof(lbl)), by, strerror(-rc));
+		return -1;
+	}
+	decided(g, c, &d, now);
+	tell_kill(c, how, by, 1, 0);
+	return 0;
 }
 
 /* Each interval: frozen ones may have been thawed; kill_after escalates. */
 void
 guard_tick(struct guard *g, uint64_t now)
 {
-	uint64_t wall = clock_wall_ms();
-
+	(void)now;
 	for (size_t i = 0; i < g->t->n; i++) {
 		struct container *c = g->t->c[i];
+		char why[128];
 
-		if (c->state != CS_FROZEN)
+		if (gs(c)->state != CS_FROZEN)
 			continue;
 		guard_refresh(g, c);
-		if (c->state == CS_FROZEN && c->rule != NULL && !monitor(g) &&
-		    policy_kill_due(c->rule, c->frozen_by_us, c->frozen_at, wall)) {
-			char why[128];
-
-			snprintf(why, sizeof(why), "still frozen after kill_after (%" PRIu64 " ms)",
-			    c->rule->kill_after_ms);
-			guard_kill(g, c, why, NULL, 0);
-		}
+		if (gs(c)->state != CS_FROZEN || c->rule == NULL)
+			continue;
+		snprintf(why, sizeof(why), "still frozen after kill_after (%" PRIu64 " ms)",
+		    c->rule->kill_after_ms);
+		kill_now(g, c, TRIG_KILL_AFTER, why, NULL, 0);
 	}
-	(void)now;
 }
 
-/* Kills a container now (kill_after, cgwardenctl kill): 0, or -1 with err. */
 int
 guard_kill(struct guard *g, struct container *c, const char *by, char *err, size_t errlen)
 {
-	char lbl[128];
-	const char *how;
-	int rc;
-
-	if (!safe_target(c)) {
-		if (err)
-			snprintf(err, errlen, "its cgroup holds cgwardend or init: not killed");
-		return -1;
-	}
-	if ((rc = do_kill(g, c, by, &how)) < 0) {
-		if (err)
-			snprintf(err, errlen, "cannot kill: %s", strerror(-rc));
-		log_warnx("container %s: kill (%s) failed: %s", enforce_label(c, lbl,
-		    sizeof(lbl)), by, strerror(-rc));
-		return -1;
-	}
-	tell_kill(c, how, by, 1, 0);
-	return 0;
+	return kill_now(g, c, TRIG_KILL_CMD, by, err, errlen);
 }
 
-/*
- * Contains a container for a reason other than a spike (a rule's
- * on_docker_socket): the same freeze or kill, the same budget, the same
- * refusal to touch the daemon's own cgroup, nothing done in monitor mode.
- */
 void
 guard_contain(struct guard *g, struct container *c, enum action a, const char *why)
 {
-	char msg[512], lbl[128], cg[4096], err[128];
+	char lbl[128], err[128];
 	uint64_t now = clock_now_ms();
-	struct gevent e;
+	struct facts f;
+	struct decision d;
+	struct notice n;
 
-	if ((a != ACTION_FREEZE && a != ACTION_KILL) || c->state != CS_RUNNING)
+	facts_of(g, c, TRIG_CONTAIN, now, &f);
+	f.asked = a;
+	policy_decide(&f, &d);
+	container_label(c, lbl, sizeof(lbl));
+	if (d.refusal != NULL)
+		log_warnx("container %s: %s: %s not done (%s)", lbl, why, d.label, d.refusal);
+	if (!d.act)
 		return;
-	enforce_label(c, lbl, sizeof(lbl));
-	if (monitor(g) || !budget_left(g, now) || !safe_target(c)) {
-		log_warnx("container %s: %s: %s not done (%s)", lbl, why, config_action_name(a),
-		    monitor(g) ? "monitor mode" : !safe_target(c) ?
-		    "its cgroup holds cgwardend or init" : "max_actions_per_minute reached");
-		return;
-	}
-	budget_take(g, now);
-	c->acted_ms = now;
 	if (a == ACTION_KILL) {
-		guard_kill(g, c, why, err, sizeof(err));
+		decided(g, c, &d, now);
+		kill_now(g, c, TRIG_KILL_CMD, why, NULL, 0);
 		return;
 	}
-	if (do_freeze(g, c, why, err, sizeof(err)) < 0) {
+	if (do_freeze(c, why, err, sizeof(err)) < 0) {
+		f.failed = FAILED_FREEZE;
+		policy_decide(&f, &d);
 		log_warnx("container %s: %s: %s", lbl, why, err);
 		return;
 	}
-	report_event(&e, GEV_FREEZE, c, cg, sizeof(cg));
-	snprintf(msg, sizeof(msg), "freezing container %s: %s; release with: cgwardenctl "
-	    "thaw %.12s", lbl, why, c->name ? c->name : c->id);
-	e.action = "freeze";
-	e.reason = why;
-	e.message = msg;
-	c->confirm = 0; /* this event is the report */
-	counter_add(CNT_FREEZES, 1);
-	events_emit(&e);
+	decided(g, c, &d, now);
+	gs(c)->confirm = 0; /* this event is the report */
+	notice_init(&n, GEV_FREEZE, c);
+	n.e.action = "freeze";
+	n.e.reason = why;
+	notice_emit(&n, "freezing container %s: %s; release with: cgwardenctl thaw %.12s",
+	    n.label, why, c->name ? c->name : c->id);
 	handoff(g, c, HANDOFF_SWAP);
 	handoff(g, c, HANDOFF_GAP); /* no bomb here: no confirmation to wait for */
 }
@@ -822,24 +766,21 @@ struct thaw_req {
 static void
 thawed(struct container *c, const char *by, const char *how)
 {
-	char msg[512], lbl[128], cg[4096];
-	struct gevent e;
+	struct guard_state *s = gs(c);
+	struct notice n;
 
-	c->state = CS_RUNNING;
-	c->confirm = 0;
-	c->frozen_by_us = 0;
-	c->docker_paused = 0;
-	c->quiet_until_ms = 0;
-	reset_ring(c);
-	act_note(c, "action", NULL);
+	s->state = CS_RUNNING;
+	s->confirm = 0;
+	s->frozen_by_us = 0;
+	s->docker_paused = 0;
+	s->quiet_until_ms = 0;
+	sample_reset(c);
+	container_note(c, "action", NULL);
 	counter_add(CNT_THAWS, 1);
-	report_event(&e, GEV_THAW, c, cg, sizeof(cg));
-	snprintf(msg, sizeof(msg), "thawed container %s (%s, %s)", enforce_label(c, lbl, sizeof(lbl)),
-	    by, how);
-	e.action = "thaw";
-	e.reason = by;
-	e.message = msg;
-	events_emit(&e);
+	notice_init(&n, GEV_THAW, c);
+	n.e.action = "thaw";
+	n.e.reason = by;
+	notice_emit(&n, "thawed container %s (%s, %s)", n.label, by, how);
 }
 
 static void
@@ -847,13 +788,16 @@ unpaused(int ok, const char *err, void *arg)
 {
 	struct thaw_req *r = arg;
 	struct container *c = container_find(r->g->t, r->id);
+	struct cgdirs dirs;
 	char msg[256];
 	int rc = 0;
 
+	if (c != NULL)
+		container_dirs(c, &dirs);
 	if (c == NULL) {
 		r->cb(-1, "the container is gone", r->arg);
-	} else if (ok || (rc = act_thaw(c)) == 0) {
-		act_thaw(c);
+	} else if (ok || (rc = freezer_thaw(&dirs)) == 0) {
+		freezer_thaw(&dirs);
 		thawed(c, r->by, ok ? "docker unpause" : "freezer");
 		r->cb(0, NULL, r->arg);
 	} else {
@@ -872,9 +816,13 @@ void
 guard_thaw(struct guard *g, struct container *c, const char *by, guard_done_cb cb, void *arg)
 {
 	struct thaw_req *r;
+	struct facts f;
+	struct decision d;
 
-	if (act_frozen(c) == FS_THAWED && c->state != CS_FROZEN) {
-		cb(-1, "it is not frozen", arg);
+	facts_of(g, c, TRIG_THAW, clock_now_ms(), &f);
+	policy_decide(&f, &d);
+	if (!d.act) {
+		cb(-1, d.refusal, arg);
 		return;
 	}
 	r = xcalloc(1, sizeof(*r));
@@ -884,8 +832,21 @@ guard_thaw(struct guard *g, struct container *c, const char *by, guard_done_cb c
 	r->cb = cb;
 	r->arg = arg;
 	/* Through Docker whenever it may hold the pause (it says so if not). */
-	if ((c->docker_paused || c->meta == META_API) &&
-	    docker_post(g->docker, c->id, "unpause", unpaused, r) == 0)
+	if (d.via_docker && docker_post(g->docker, c->id, "unpause", unpaused, r) == 0)
 		return;
 	unpaused(0, "Docker does not hold it", r);
+}
+
+void
+guard_view(const struct container *c, struct guard_view *v)
+{
+	const struct guard_state *s = c->guard;
+
+	memset(v, 0, sizeof(*v));
+	v->killed = s != NULL && s->state == CS_KILLED;
+	if (s == NULL)
+		return;
+	v->frozen_by_us = s->frozen_by_us;
+	v->docker_paused = s->docker_paused;
+	v->spikes = s->spikes;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -20,9 +21,11 @@
 #include "log.h"
 #include "xmalloc.h"
 
+#define KW_ID_LEN 64 /* the ids told back: container ids */
+
 struct kw {
 	int wd;
-	char id[ID_LEN + 1];
+	char id[KW_ID_LEN + 1];
 };
 
 struct kwatch {
@@ -63,7 +66,7 @@ readable(evutil_socket_t fd, short what, void *arg)
 			}
 			for (size_t i = 0; i < k->n; i++)
 				if (k->w[i].wd == ev->wd) {
-					char id[ID_LEN + 1];
+					char id[KW_ID_LEN + 1];
 
 					/* the callback may add watches: copy first */
 					memcpy(id, k->w[i].id, sizeof(id));
@@ -114,7 +117,7 @@ kwatch_add(struct kwatch *k, const char *path, const char *id)
 		k->w = xreallocarray(k->w, k->cap, sizeof(*k->w));
 	}
 	k->w[k->n].wd = wd;
-	memcpy(k->w[k->n].id, id, ID_LEN + 1);
+	snprintf(k->w[k->n].id, sizeof(k->w[k->n].id), "%s", id);
 	k->n++;
 	return 0;
 }
@@ -133,21 +136,15 @@ watch_file(struct kwatch *k, const struct cg *g, const char *file, const char *i
 
 /* Watches the container's v2 event files, where it has them. */
 void
-kwatch_container(struct kwatch *k, const struct container *c)
+kwatch_dir(struct kwatch *k, const struct cg *g, const char *id)
 {
-	if (k == NULL)
+	if (k == NULL || g == NULL || !g->v2)
 		return;
-	for (int h = 0; h < MAX_HIER; h++) {
-		const struct cg *g = c->cg[h];
-
-		if (g == NULL || !g->v2)
-			continue;
-		if (g->fd[CF_PIDS_EVENTS] != -1)
-			watch_file(k, g, "pids.events", c->id);
-		if (g->fd[CF_MEM_CUR] != -1)
-			watch_file(k, g, "memory.events", c->id);
-		watch_file(k, g, "cgroup.events", c->id);
-	}
+	if (g->fd[CF_PIDS_EVENTS] != -1)
+		watch_file(k, g, "pids.events", id);
+	if (g->fd[CF_MEM_CUR] != -1)
+		watch_file(k, g, "memory.events", id);
+	watch_file(k, g, "cgroup.events", id);
 }
 
 size_t

@@ -1,7 +1,9 @@
 /*
  * cgwardend: holds every container cgroup to the ceilings of its rule.
- * main() wires the modules together in dependency order; the loop owns
- * the inotify watch, the sampling timer, the signals and the control socket.
+ * main() wires the modules together in dependency order and tears them
+ * down in reverse; the loop here owns the discovery watch, the signals,
+ * the watchdog and the control socket.  What happens to a container is
+ * the flow's (flow.c); what the socket answers, the commands' (commands.c).
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -19,26 +21,25 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "counters.h"
-#include "clock.h"
 #include "alertmgr.h"
 #include "cgroup.h"
+#include "commands.h"
 #include "config.h"
 #include "container.h"
 #include "control.h"
+#include "counters.h"
 #include "discover.h"
 #include "docker.h"
 #include "enforce.h"
 #include "events.h"
-#include "evstream.h"
+#include "flow.h"
 #include "guard.h"
 #include "httpc.h"
 #include "kwatch.h"
 #include "log.h"
-#include "posture.h"
 #include "metrics.h"
+#include "posture.h"
 #include "report.h"
-#include "sample.h"
 #include "sysd.h"
 #include "xmalloc.h"
 
@@ -64,7 +65,9 @@ static struct {
 	struct guard *guard;
 	struct posture *posture;
 	struct event_base *base;
-	struct event *ev_inotify, *ev_tick, *ev_watchdog;
+	struct flow *flow;
+	struct commands cmds;
+	struct event *ev_inotify, *ev_watchdog;
 	struct event *ev_sig[3];
 } d;
 
@@ -130,98 +133,14 @@ load_config(const char *path, int to_log)
 	return cf;
 }
 
-/* A container directory appeared: its ceilings go in now, not at the next tick. */
-static void
-on_found(struct container *c, int hidx, void *arg)
-{
-	uint64_t now = clock_now_ms();
-	char path[4096];
-
-	(void)arg;
-	log_debug("container %.12s: found %s", c->id,
-	    container_cg_path(c->cg[hidx], path, sizeof(path)));
-	/* Known from a create event or Docker's disk: the first write is right. */
-	if (c->meta == META_NONE)
-		docker_lookup(d.docker, c);
-	c->rule = config_match(d.cf, c->image);
-	enforce_container(c, monitoring(), now);
-	if (c->nsamples == 0)
-		sample_container(c, now);
-	kwatch_container(d.kwatch, c);
-	if (d.guard != NULL)
-		guard_found(d.guard, c, now);
-}
-
-/* The kernel says a container's pids.events changed: sample it now. */
-static void
-on_kernel_event(const char *id, void *arg)
-{
-	struct container *c = container_find(&d.t, id);
-
-	uint64_t now = clock_now_ms();
-
-	(void)arg;
-	if (c == NULL)
-		return;
-	if (c->state == CS_RUNNING)
-		sample_container(c, now);
-	guard_check(d.guard, c, now);
-}
-
-/* Docker said who the container is: its image may choose another rule. */
-static void
-on_meta(struct container *c, void *arg)
-{
-	const struct rule *old = c->rule;
-	char lbl[128];
-
-	(void)arg;
-	c->rule = config_match(d.cf, c->image);
-	if (c->rule != old)
-		log_info("container %s: image %s, rule %s", enforce_label(c, lbl, sizeof(lbl)),
-		    c->image, c->rule->name);
-	enforce_invalidate(c);
-	enforce_container(c, monitoring(), clock_now_ms());
-}
-
-/*
- * start and update events: the limits may have just changed; pause and
- * unpause: the freezer did.
- */
-static void
-on_docker_event(struct container *c, const char *action, void *arg)
-{
-	(void)arg;
-	if (strcmp(action, "update") == 0 || strcmp(action, "start") == 0 ||
-	    strcmp(action, "unpause") == 0) {
-		enforce_invalidate(c);
-		enforce_container(c, monitoring(), clock_now_ms());
-	}
-	if (strcmp(action, "start") == 0)
-		guard_started(d.guard, c, clock_now_ms());
-	if (strcmp(action, "pause") == 0 || strcmp(action, "unpause") == 0)
-		guard_refresh(d.guard, c);
-}
-
-/* Docker described a container (it started): check its security posture. */
-static void
-on_inspect(struct container *c, struct json_object *inspect, void *arg)
-{
-	(void)arg;
-	if (posture_inspected(c, inspect, d.cf->docker_socket) && c->rule != NULL)
-		guard_contain(d.guard, c, c->rule->on_docker_socket,
-		    "it mounts the Docker socket (on_docker_socket)");
-}
-
 static void
 start_docker(void)
 {
 	if (*d.cf->docker_socket != '\0')
 		d.docker = docker_new(d.base, d.httpc, d.cf->docker_socket,
-		    d.cf->docker_data_root, &d.t, on_meta, on_docker_event, NULL);
-	if (d.guard != NULL)
-		guard_set_docker(d.guard, d.docker);
-	docker_on_inspect(d.docker, on_inspect, NULL);
+		    d.cf->docker_data_root, &d.t, flow_meta, flow_docker_event, d.flow);
+	flow_set_docker(d.flow, d.docker);
+	docker_on_inspect(d.docker, flow_inspect, d.flow);
 }
 
 static void
@@ -229,61 +148,7 @@ stop_docker(void)
 {
 	docker_free(d.docker);
 	d.docker = NULL;
-	if (d.guard != NULL)
-		guard_set_docker(d.guard, NULL);
-}
-
-static void
-on_gone(struct container *c, void *arg)
-{
-	(void)arg;
-	log_debug("container %.12s: gone", c->id);
-	alertmgr_container_gone(d.alerts, c->id);
-	if (d.guard != NULL)
-		guard_forget(d.guard, c);
-}
-
-static void
-notify_status(void)
-{
-	sd_notifyf(0, "STATUS=watching %zu containers (%s)%s", d.t.n,
-	    cgroup_layout_name(d.hs.layout), monitoring() ? ", monitor mode" : "");
-}
-
-/* One sampling pass: read every container, hold every ceiling. */
-static void
-sample_pass(void)
-{
-	struct timespec a, b;
-	uint64_t now = clock_now_ms();
-	size_t before = d.t.n;
-	uint64_t ns;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
-	for (size_t i = 0; i < d.t.n; i++) {
-		struct container *c = d.t.c[i];
-
-		if (c->state == CS_RUNNING)
-			sample_container(c, now);
-		enforce_container(c, monitoring(), now);
-		if (d.guard != NULL)
-			guard_check(d.guard, c, now);
-	}
-	if (d.guard != NULL)
-		guard_tick(d.guard, now);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-	ns = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u +
-	    (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec;
-	counters_observe_pass(ns);
-	if (before != d.t.n)
-		notify_status();
-}
-
-static void
-tick_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd, (void)what, (void)arg;
-	sample_pass();
+	flow_set_docker(d.flow, NULL);
 }
 
 static void
@@ -294,7 +159,7 @@ inotify_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd, (void)what, (void)arg;
 	discover_dispatch(d.disc);
 	if (before != d.t.n)
-		notify_status();
+		flow_notify_status(d.flow);
 }
 
 static void
@@ -305,20 +170,9 @@ watchdog_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-start_tick(void)
-{
-	struct timeval tv = { (time_t)(d.cf->interval_ms / 1000),
-		(suseconds_t)(d.cf->interval_ms % 1000) * 1000 };
-
-	if (d.ev_tick == NULL)
-		d.ev_tick = event_new(d.base, -1, EV_PERSIST, tick_cb, NULL);
-	evtimer_add(d.ev_tick, &tv);
-}
-
-static void
 start_discovery(void)
 {
-	d.disc = discover_new(d.cf, &d.hs, &d.t, 1, on_found, on_gone, NULL);
+	d.disc = discover_new(d.cf, &d.hs, &d.t, 1, flow_found, flow_gone, d.flow);
 	d.ev_inotify = event_new(d.base, discover_fd(d.disc), EV_READ | EV_PERSIST,
 	    inotify_cb, NULL);
 	event_add(d.ev_inotify, NULL);
@@ -335,14 +189,12 @@ stop_discovery(void)
 	d.disc = NULL;
 }
 
-static char *control_cb(const char *, struct ctl_client *, void *);
-
 static int
 start_control(char *err, size_t errlen)
 {
 	d.ctl = control_new(d.base, d.cf->control_socket,
-	    d.cf->control_gid >= 0 ? d.cf->control_gid : d.cf->control_admin_gid, control_cb,
-	    NULL, err, errlen);
+	    d.cf->control_gid >= 0 ? d.cf->control_gid : d.cf->control_admin_gid,
+	    commands_answer, &d.cmds, err, errlen);
 	return d.ctl ? 0 : -1;
 }
 
@@ -399,11 +251,7 @@ reload(void)
 	if (cf->ignore_unified != old->ignore_unified)
 		log_warnx("reload: unified_tree changes only at restart");
 	d.cf = cf;
-	guard_set_config(d.guard, cf);
-	for (size_t i = 0; i < d.t.n; i++) {
-		d.t.c[i]->rule = config_match(cf, d.t.c[i]->image);
-		enforce_invalidate(d.t.c[i]);
-	}
+	flow_set_config(d.flow, cf);
 	if (strcmp(cf->docker_socket, old->docker_socket) != 0 ||
 	    strcmp(cf->docker_data_root, old->docker_data_root) != 0) {
 		stop_docker();
@@ -427,214 +275,13 @@ reload(void)
 	    alertmgr_set_target(d.alerts, cf->alert_webhook, err, sizeof(err)) < 0)
 		log_warnx("alert_webhook: %s", err);
 	metrics_listen(cf->metrics_listen);
-	start_tick();
+	flow_start_tick(d.flow);
 	config_free(old);
-	sample_pass();
+	flow_pass(d.flow);
 	emit_reloaded();
 	sd_notify(0, "READY=1");
-	notify_status();
+	flow_notify_status(d.flow);
 	return NULL;
-}
-
-static char *
-json_reply(struct json_object *o)
-{
-	char *s = xasprintf("%s\n", json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-
-	json_object_put(o);
-	return s;
-}
-
-static char *
-error_reply(const char *msg)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "error", json_object_new_string(msg));
-	return json_reply(o);
-}
-
-/* Alertmanager delivery and the event stream, for stats. */
-static void
-add_alert_stats(struct json_object *o)
-{
-	struct alertmgr_counters ac;
-
-	alertmgr_counters(d.alerts, &ac);
-	json_object_object_add(o, "alerts_queued", json_object_new_uint64(ac.queued));
-	json_object_object_add(o, "alerts_sent", json_object_new_uint64(ac.sent));
-	json_object_object_add(o, "alerts_failed", json_object_new_uint64(ac.failed));
-	json_object_object_add(o, "alerts_dropped", json_object_new_uint64(ac.dropped));
-	json_object_object_add(o, "alerts_firing", json_object_new_uint64(ac.firing));
-	json_object_object_add(o, "event_streams", json_object_new_uint64(evstream_count()));
-}
-
-/* A container by full id, unique id prefix, or name: NULL with the reason. */
-static struct container *
-resolve(const char *arg, char *err, size_t errlen)
-{
-	struct container *found = NULL;
-	size_t len = strlen(arg);
-	int n = 0;
-
-	if (*arg == '/')
-		arg++, len--;
-	for (size_t i = 0; i < d.t.n; i++) {
-		struct container *c = d.t.c[i];
-
-		if (c->name != NULL && strcmp(c->name, arg) == 0)
-			return c;
-		if (len >= 3 && len <= ID_LEN && strncmp(c->id, arg, len) == 0) {
-			found = c;
-			n++;
-		}
-	}
-	if (n == 1)
-		return found;
-	if (n > 1)
-		snprintf(err, errlen, "%s: matches %d containers; give more of the id", arg, n);
-	else
-		snprintf(err, errlen, "%s: no such container (cgwardenctl status lists them)", arg);
-	return NULL;
-}
-
-/* A thaw waiting for Docker; the client may leave before it ends. */
-struct waiting {
-	struct ctl_client *cl;
-};
-
-static void
-waiting_gone(struct ctl_client *cl, void *arg)
-{
-	struct waiting *w = arg;
-
-	(void)cl;
-	w->cl = NULL;
-}
-
-static void
-thaw_done(int rc, const char *err, void *arg)
-{
-	struct waiting *w = arg;
-	struct json_object *o;
-	char *text;
-
-	if (w->cl == NULL) {
-		free(w);
-		return;
-	}
-	o = json_object_new_object();
-	if (rc == 0)
-		json_object_object_add(o, "ok", json_object_new_boolean(1));
-	else
-		json_object_object_add(o, "error", json_object_new_string(err));
-	text = json_reply(o);
-	control_reply(w->cl, text);
-	free(text);
-	free(w);
-}
-
-/* thaw ID|NAME, kill ID|NAME: root only; the answer names the container. */
-static char *
-act_cmd(const char *line, struct ctl_client *cl)
-{
-	int kill = strncmp(line, "kill ", 5) == 0;
-	const char *arg = line + 5;
-	struct waiting *w;
-	struct container *c;
-	char err[256], msg[300];
-
-	if ((c = resolve(arg, err, sizeof(err))) == NULL)
-		return error_reply(err);
-	if (kill) {
-		if (guard_kill(d.guard, c, "cgwardenctl kill", err, sizeof(err)) < 0) {
-			snprintf(msg, sizeof(msg), "%s: %s", arg, err);
-			return error_reply(msg);
-		}
-		return xstrdup("{\"ok\":true}\n");
-	}
-	w = xcalloc(1, sizeof(*w));
-	w->cl = cl;
-	control_keep(cl, waiting_gone, w);
-	guard_thaw(d.guard, c, "cgwardenctl thaw", thaw_done, w);
-	return NULL;
-}
-
-/*
- * Who may do what, in one place: root everything; control_admin_group
- * also thaw, kill and reload; control_group the read-only commands.
- * Returns NULL when allowed, else the refusal.
- */
-static char *
-refused(const char *line, struct ctl_client *cl)
-{
-	int mutating = strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0 ||
-	    strcmp(line, "reload") == 0;
-	char cmd[16], msg[256];
-
-	if (control_uid(cl) == 0 || control_in_group(cl, d.cf->control_admin_gid) ||
-	    (!mutating && control_in_group(cl, d.cf->control_gid)))
-		return NULL;
-	snprintf(cmd, sizeof(cmd), "%.*s", (int)strcspn(line, " "), line);
-	snprintf(msg, sizeof(msg), "%s: permission denied (uid %d): %s", cmd,
-	    (int)control_uid(cl), mutating ? "root or control_admin_group only" :
-	    "root, control_group or control_admin_group only");
-	return error_reply(msg);
-}
-
-/* Answers one control request. */
-static char *
-control_cb(const char *line, struct ctl_client *cl, void *arg)
-{
-	struct json_object *o;
-	char *errs;
-
-	(void)arg;
-	if ((errs = refused(line, cl)) != NULL)
-		return errs;
-	if (strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0)
-		return act_cmd(line, cl);
-	if (strcmp(line, "status") == 0)
-		return json_reply(report_status_json(&d.t));
-	if (strcmp(line, "stats") == 0) {
-		o = json_object_new_object();
-		json_object_object_add(o, "containers", json_object_new_uint64(d.t.n));
-		json_object_object_add(o, "watches",
-		    json_object_new_uint64(discover_watches(d.disc)));
-		json_object_object_add(o, "kernel_watches",
-		    json_object_new_uint64(kwatch_count(d.kwatch)));
-		for (int i = CNT_PASSES; i <= CNT_PASS_LAST_NS; i++)
-			json_object_object_add(o, counter_name((enum counter)i),
-			    json_object_new_uint64(counter_get((enum counter)i)));
-		add_alert_stats(o);
-		json_object_object_add(o, "hot", json_object_new_uint64(guard_hot_count(d.guard)));
-		for (int i = CNT_SPIKES; i <= CNT_THAWS; i++)
-			json_object_object_add(o, counter_name((enum counter)i),
-			    json_object_new_uint64(counter_get((enum counter)i)));
-		return json_reply(o);
-	}
-	if (strcmp(line, "events") == 0) {
-		/* Read-only, like status: whoever may open the socket may listen. */
-		evstream_add(cl);
-		return NULL;
-	}
-	if (strcmp(line, "reload") == 0) {
-		if ((errs = reload()) != NULL) {
-			o = json_object_new_object();
-			json_object_object_add(o, "error", json_object_new_string(
-			    "configuration rejected, the running one stays in force"));
-			json_object_object_add(o, "details", json_object_new_string(errs));
-			free(errs);
-			return json_reply(o);
-		}
-		o = json_object_new_object();
-		json_object_object_add(o, "ok", json_object_new_boolean(1));
-		return json_reply(o);
-	}
-	if (strcmp(line, "audit") == 0)
-		return posture_audit(d.posture, cl, d.cf->docker_socket);
-	return error_reply("unknown command");
 }
 
 static void
@@ -684,9 +331,11 @@ raise_fd_limit(void)
 static int
 run_oneshot(void)
 {
-	d.disc = discover_new(d.cf, &d.hs, &d.t, 0, on_found, NULL, NULL);
+	/* Sampled and held to its ceilings once; no guard acts here. */
+	d.flow = flow_new(NULL, &d.t, d.cf, d.o.dry_run, d.hs.layout, NULL, NULL, NULL);
+	d.disc = discover_new(d.cf, &d.hs, &d.t, 0, flow_found, NULL, d.flow);
 	discover_scan(d.disc);
-	sample_pass();
+	flow_pass(d.flow);
 	report_oneshot(&d.t, stdout);
 	return 0;
 }
@@ -710,17 +359,21 @@ start_loop(void)
 	if (alertmgr_set_target(d.alerts, d.cf->alert_webhook, err, sizeof(err)) < 0)
 		fatalx("alert_webhook: %s", err);
 	d.sysd = sysd_new(d.base);
-	d.kwatch = kwatch_new(d.base, on_kernel_event, NULL);
-	d.guard = guard_new(d.base, &d.t, d.cf, d.o.dry_run);
+	d.guard = guard_new(&d.t, d.cf, d.o.dry_run);
+	d.flow = flow_new(d.base, &d.t, d.cf, d.o.dry_run, d.hs.layout, d.guard, NULL, d.alerts);
+	d.kwatch = kwatch_new(d.base, flow_kernel_event, d.flow);
+	flow_set_kwatch(d.flow, d.kwatch);
 	enforce_init(&d.t, d.sysd);
 	d.posture = posture_new(d.httpc, &d.t);
+	d.cmds = (struct commands){ &d.t, &d.cf, &d.disc, d.guard, d.kwatch, d.alerts,
+		d.posture, reload };
 	start_docker();
 	start_discovery();
 	if (start_control(err, sizeof(err)) < 0)
 		fatalx("control socket: %s", err);
 	metrics_init(d.base, &d.t, &d.docker);
 	metrics_listen(d.cf->metrics_listen);
-	start_tick();
+	flow_start_tick(d.flow);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
 		struct timeval tv = { (time_t)(wd_usec / 2000000),
 			(suseconds_t)(wd_usec / 2 % 1000000) };
@@ -742,13 +395,12 @@ shutdown_all(void)
 	sysd_free(d.sysd);
 	kwatch_free(d.kwatch);
 	stop_discovery();
+	flow_free(d.flow);
 	guard_free(d.guard);
 	container_table_free(&d.t);
 	for (int i = 0; i < 3; i++)
 		if (d.ev_sig[i])
 			event_free(d.ev_sig[i]);
-	if (d.ev_tick)
-		event_free(d.ev_tick);
 	if (d.ev_watchdog)
 		event_free(d.ev_watchdog);
 	if (d.base)
@@ -789,7 +441,7 @@ main(int argc, char **argv)
 	log_info("watching %zu containers, %zu image rules, interval %" PRIu64 "ms%s",
 	    d.t.n, d.cf->nimages, d.cf->interval_ms, monitoring() ? ", monitor mode" : "");
 	sd_notify(0, "READY=1");
-	notify_status();
+	flow_notify_status(d.flow);
 	event_base_dispatch(d.base);
 	shutdown_all();
 	return 0;

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "counters.h"
 #include "docker.h"
+#include "guard.h"
 #include "log.h"
 #include "metrics.h"
 #include "report.h"
@@ -105,6 +106,7 @@ struct row {
 	int have_pids, have_forks;
 	uint64_t pids, forks;
 	uint64_t pids_max, mem_max, cpus_max; /* LIMIT_MAX: unlimited */
+	uint64_t spikes;
 	int frozen;
 };
 
@@ -120,6 +122,7 @@ static void
 fill_row(struct row *r, const struct container *c)
 {
 	const struct sample *s = container_last(c);
+	struct guard_view v;
 	char *id = label("id", c->id), *name = label("name", c->name ? c->name : "");
 	char *image = label("image", c->image ? c->image : "");
 
@@ -132,12 +135,11 @@ fill_row(struct row *r, const struct container *c)
 	r->pids = r->have_pids ? s->pids : 0;
 	r->have_forks = s != NULL && s->fork_failures != SAMPLE_NONE;
 	r->forks = r->have_forks ? s->fork_failures : 0;
-	if (report_limit(c, KNOB_PIDS, &r->pids_max) < 0)
-		r->pids_max = LIMIT_MAX;
-	if (report_limit(c, KNOB_MEMORY, &r->mem_max) < 0)
-		r->mem_max = LIMIT_MAX;
-	if (report_limit(c, KNOB_CPU, &r->cpus_max) < 0)
-		r->cpus_max = LIMIT_MAX;
+	container_limit(c, KNOB_PIDS, &r->pids_max);
+	container_limit(c, KNOB_MEMORY, &r->mem_max);
+	container_limit(c, KNOB_CPU, &r->cpus_max);
+	guard_view(c, &v);
+	r->spikes = v.spikes;
 	r->frozen = strcmp(report_state(c), "frozen") == 0;
 }
 
@@ -217,7 +219,7 @@ render_containers(struct evbuffer *out, struct row *r, size_t n)
 	    "Spikes the fork-bomb detector saw in the container.");
 	for (size_t i = 0; i < n; i++)
 		evbuffer_add_printf(out, "cgwarden_spikes_total{%s} %" PRIu64 "\n",
-		    r[i].labels, r[i].c->spikes);
+		    r[i].labels, r[i].spikes);
 	family(out, "cgwarden_container_memory_bytes", "gauge",
 	    "Memory the container's cgroup uses, in bytes.");
 	for (size_t i = 0; i < n; i++)

@@ -2,8 +2,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "sample.h"
-
 #include "policy.h"
 
 #define PAGE_MASK_4K (~(uint64_t)4095)
@@ -34,15 +32,22 @@ policy_ceiling(const struct rule *r, enum knob k)
  * limit raised by hand above the ceiling is lowered again, one lowered by
  * hand is respected, and a ceiling raised by a reload gives back what an
  * earlier, lower ceiling took.
+ *
+ * Once Docker's inspect has said what the container was started or
+ * updated with (docker_own, NULL before), that is its own limit, unless
+ * lowered by hand below it: the runtime may write it just after a
+ * ceiling went in at mkdir, and the ceiling's write would then have
+ * replaced it.
  */
 uint64_t
 policy_target(uint64_t ceiling, uint64_t current, const struct limit_memo *m,
-    uint64_t *own)
+    const uint64_t *docker_own, uint64_t *own)
 {
-	uint64_t o = current;
+	int ours = m != NULL && m->valid && m->set == current;
+	uint64_t o = ours ? m->orig : current;
 
-	if (m != NULL && m->valid && m->set == current)
-		o = m->orig;
+	if (docker_own != NULL)
+		o = !ours && current < *docker_own ? current : *docker_own;
 	if (own != NULL)
 		*own = o;
 	return o < ceiling ? o : ceiling;
@@ -160,4 +165,139 @@ policy_kill_due(const struct rule *r, int frozen_by_us, uint64_t frozen_at, uint
 {
 	return r->kill_after_ms > 0 && frozen_by_us && frozen_at > 0 &&
 	    now_wall >= frozen_at && now_wall - frozen_at >= r->kill_after_ms;
+}
+
+const char *
+policy_why_text(enum why w)
+{
+	switch (w) {
+	case WHY_MONITOR: return " (monitor mode: nothing done)";
+	case WHY_BUDGET: return " (max_actions_per_minute reached: alert only)";
+	case WHY_LOOPING: return " (killed before and spiking again after a restart: "
+	    "frozen, not killed again)";
+	case WHY_RULE: break;
+	}
+	return "";
+}
+
+static int
+containing(enum action a)
+{
+	return a == ACTION_FREEZE || a == ACTION_KILL;
+}
+
+/* A spike: the rule's action, unless the mode, the budget, a loop or the target say otherwise. */
+static void
+decide_spike(const struct facts *f, struct decision *d)
+{
+	d->action = policy_action(f->rule, f->monitor, f->budget_left, f->looping, &d->why);
+	if (containing(d->action) && !f->safe) {
+		d->action = ACTION_ALERT;
+		d->unsafe = 1;
+	}
+	d->dry_run = d->why == WHY_MONITOR;
+	d->label = config_action_name(d->action);
+	if (f->failed != FAILED_NONE) {
+		d->label = f->failed == FAILED_FREEZE ? "freeze-failed" : "kill-failed";
+		d->action = ACTION_ALERT;
+	}
+	d->act = !d->dry_run && containing(d->action);
+	d->take_budget = d->act;
+	d->quiet = d->action != ACTION_FREEZE || d->dry_run;
+	if (!d->dry_run && !containing(d->action))
+		d->count = d->action == ACTION_NONE ? CNT_NO_ACTION : CNT_ALERTS;
+}
+
+/*
+ * Another reason than a spike (on_docker_socket): the same freeze or
+ * kill, the same budget, the same refusal to touch the daemon's own
+ * cgroup, nothing done in monitor mode.
+ */
+static void
+decide_contain(const struct facts *f, struct decision *d)
+{
+	d->action = f->asked;
+	d->label = config_action_name(f->asked);
+	if (!containing(f->asked) || !f->running) {
+		d->action = ACTION_NONE;
+		return;
+	}
+	if (f->monitor || !f->safe || !f->budget_left) {
+		d->refusal = f->monitor ? "monitor mode" : !f->safe ?
+		    "its cgroup holds cgwardend or init" : "max_actions_per_minute reached";
+		d->dry_run = f->monitor;
+		d->unsafe = !f->safe;
+		return;
+	}
+	if (f->failed == FAILED_FREEZE) {
+		d->refusal = "the freeze failed";
+		return;
+	}
+	d->act = d->take_budget = 1;
+	d->count = f->asked == ACTION_FREEZE ? CNT_FREEZES : CNT_COUNT;
+}
+
+/* A kill asked for (kill_after, cgwardenctl kill): never the daemon's own cgroup. */
+static void
+decide_kill(const struct facts *f, struct decision *d)
+{
+	d->action = ACTION_KILL;
+	d->label = "kill";
+	if (f->trigger == TRIG_KILL_AFTER && (!f->frozen || f->rule == NULL || f->monitor ||
+	    !policy_kill_due(f->rule, f->frozen_by_us, f->frozen_at, f->now_wall))) {
+		d->action = ACTION_NONE;
+		return;
+	}
+	if (!f->safe) {
+		d->refusal = "its cgroup holds cgwardend or init: not killed";
+		d->unsafe = 1;
+		return;
+	}
+	if (f->failed == FAILED_KILL) {
+		d->refusal = "cannot kill";
+		return;
+	}
+	d->act = 1;
+}
+
+/* A thaw asked for: through Docker when its pause may hold the container. */
+static void
+decide_thaw(const struct facts *f, struct decision *d)
+{
+	d->action = ACTION_NONE;
+	d->label = "thaw";
+	if (!f->frozen) {
+		d->refusal = "it is not frozen";
+		return;
+	}
+	d->act = 1;
+	d->via_docker = f->docker_holds;
+	d->count = CNT_THAWS;
+}
+
+/*
+ * The one decision of the guard: from the facts, what to do and why.
+ * Pure; every case is a unit test.
+ */
+void
+policy_decide(const struct facts *f, struct decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->why = WHY_RULE;
+	d->count = CNT_COUNT;
+	switch (f->trigger) {
+	case TRIG_SPIKE:
+		decide_spike(f, d);
+		break;
+	case TRIG_CONTAIN:
+		decide_contain(f, d);
+		break;
+	case TRIG_KILL_AFTER:
+	case TRIG_KILL_CMD:
+		decide_kill(f, d);
+		break;
+	case TRIG_THAW:
+		decide_thaw(f, d);
+		break;
+	}
 }

@@ -25,12 +25,12 @@
 #include "audit.h"
 #include "config.h"
 #include "control.h"
-#include "enforce.h"
+#include "limitfile.h"
 #include "events.h"
 #include "httpc.h"
 #include "log.h"
 #include "posture.h"
-#include "report.h"
+#include "notice.h"
 #include "xmalloc.h"
 
 #define MAX_REPLY (1u << 20)      /* bytes of one Docker reply */
@@ -171,7 +171,7 @@ read_limits(const struct container *c, struct audit_limits *eff)
 	memset(eff, 0, sizeof(*eff));
 	for (int k = 0; k < KNOB_COUNT; k++)
 		if (c->src[file[k]] != NULL &&
-		    enforce_read_limit(c->src[file[k]], (enum knob)k, &eff->v[k]) == 0)
+		    limit_read(c->src[file[k]], (enum knob)k, &eff->v[k]) == 0)
 			eff->known |= 1u << k;
 }
 
@@ -200,23 +200,18 @@ socket_policy(const struct container *c)
 static void
 emit(const struct container *c, const struct audit_finding *f)
 {
-	struct gevent e;
-	char lbl[128], path[4096], *msg;
+	struct notice n;
 
-	msg = xasprintf("posture: container %s image %s: %s (%s%s%s): %s; fix: %s",
-	    enforce_label(c, lbl, sizeof(lbl)), c->image ? c->image : "?", f->check,
-	    audit_sev_name(f->sev), f->cis ? ", CIS " : "", f->cis ? f->cis : "",
-	    f->evidence, f->fix);
-	report_event(&e, GEV_POSTURE, c, path, sizeof(path));
+	notice_init(&n, GEV_POSTURE, c);
 	/* A finding is about configuration, not the counts of the moment. */
-	e.pids_current = e.fork_failures = UINT64_MAX;
-	e.action = strcmp(f->check, "docker-socket-mounted") == 0 ? socket_policy(c) : "alert";
-	e.reason = f->evidence;
-	e.check = f->check;
-	e.severity = audit_sev_name(f->sev);
-	e.message = msg;
-	events_emit(&e);
-	free(msg);
+	n.e.pids_current = n.e.fork_failures = UINT64_MAX;
+	n.e.action = strcmp(f->check, "docker-socket-mounted") == 0 ? socket_policy(c) : "alert";
+	n.e.reason = f->evidence;
+	n.e.check = f->check;
+	n.e.severity = audit_sev_name(f->sev);
+	notice_emit(&n, "posture: container %s image %s: %s (%s%s%s): %s; fix: %s", n.label,
+	    c->image ? c->image : "?", f->check, audit_sev_name(f->sev), f->cis ? ", CIS " : "",
+	    f->cis ? f->cis : "", f->evidence, f->fix);
 }
 
 /*

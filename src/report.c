@@ -8,32 +8,23 @@
 #include "cgroup.h"
 #include "config.h"
 #include "enforce.h"
-#include "events.h"
+#include "freezer.h"
+#include "guard.h"
 #include "report.h"
 #include "sample.h"
 
-/* running or frozen, from the freezer file of any hierarchy; or killed by cgwarden. */
+/* running or frozen, as the kernel says; or killed by cgwarden. */
 const char *
 report_state(const struct container *c)
 {
-	char buf[512];
-	uint64_t v;
+	struct guard_view v;
+	struct cgdirs dirs;
 
-	if (c->state == CS_KILLED)
+	guard_view(c, &v);
+	if (v.killed)
 		return "killed";
-	for (int h = 0; h < MAX_HIER; h++) {
-		const struct cg *g = c->cg[h];
-
-		if (g == NULL || g->fd[CF_FREEZE] == -1)
-			continue;
-		if (g->v2) {
-			if (cg_read_key(g, CF_FREEZE, "frozen", &v) == 0 && v == 1)
-				return "frozen";
-		} else if (cg_read(g, CF_FREEZE, buf, sizeof(buf)) > 0 &&
-		    strncmp(buf, "FROZEN", 6) == 0)
-			return "frozen";
-	}
-	return "running";
+	container_dirs(c, &dirs);
+	return freezer_state(&dirs) == FS_FROZEN ? "frozen" : "running";
 }
 
 static struct json_object *
@@ -42,37 +33,12 @@ num_or_null(uint64_t v)
 	return v == USAGE_NONE ? NULL : json_object_new_uint64(v);
 }
 
-/* The current value of a limit, from the first hierarchy that has it. */
-static uint64_t
-limit_now(const struct container *c, enum knob k, int *found)
-{
-	uint64_t v;
-
-	*found = 0;
-	for (int h = 0; h < MAX_HIER; h++)
-		if (c->cg[h] && enforce_read_limit(c->cg[h], k, &v) == 0) {
-			*found = 1;
-			return v;
-		}
-	return LIMIT_MAX;
-}
-
-int
-report_limit(const struct container *c, enum knob k, uint64_t *v)
-{
-	int found;
-
-	*v = limit_now(c, k, &found);
-	return found ? 0 : -1;
-}
-
 static struct json_object *
 limit_json(const struct container *c, enum knob k)
 {
-	int found;
-	uint64_t v = limit_now(c, k, &found);
+	uint64_t v;
 
-	if (!found || v == LIMIT_MAX)
+	if (container_limit(c, k, &v) < 0 || v == LIMIT_MAX)
 		return NULL;
 	if (k == KNOB_CPU)
 		return json_object_new_double((double)v / 1000.0);
@@ -100,8 +66,10 @@ report_container_json(const struct container *c)
 	struct json_object *o = json_object_new_object(), *paths;
 	const struct sample *s = container_last(c);
 	uint64_t none = USAGE_NONE;
+	struct guard_view v;
 	char path[4096];
 
+	guard_view(c, &v);
 	json_object_object_add(o, "id", json_object_new_string(c->id));
 	json_object_object_add(o, "name", str_or_null(c->name));
 	json_object_object_add(o, "image", str_or_null(c->image));
@@ -117,19 +85,19 @@ report_container_json(const struct container *c)
 	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? c->cpu_ns : none));
 	json_object_object_add(o, "sampled_ms", num_or_null(s ? sampled_ms(s) : none));
 	json_object_object_add(o, "state", json_object_new_string(report_state(c)));
-	json_object_object_add(o, "frozen_by_cgwarden", json_object_new_boolean(c->frozen_by_us));
-	json_object_object_add(o, "docker_paused", json_object_new_boolean(c->docker_paused));
-	json_object_object_add(o, "spikes", json_object_new_uint64(c->spikes));
-	json_object_object_add(o, "hot", json_object_new_boolean(c->hot));
+	json_object_object_add(o, "frozen_by_cgwarden", json_object_new_boolean(v.frozen_by_us));
+	json_object_object_add(o, "docker_paused", json_object_new_boolean(v.docker_paused));
+	json_object_object_add(o, "spikes", json_object_new_uint64(v.spikes));
+	json_object_object_add(o, "hot", json_object_new_boolean(sample_is_fast(c)));
 	json_object_object_add(o, "limits_via", json_object_new_string(
-	    c->via_systemd ? "systemd" : "cgroupfs"));
+	    enforce_via_systemd(c) ? "systemd" : "cgroupfs"));
 	json_object_object_add(o, "cgroup", json_object_new_string(
 	    container_path(c, path, sizeof(path))));
 	paths = json_object_new_array();
 	for (int h = 0; h < MAX_HIER; h++)
 		if (c->cg[h])
 			json_object_array_add(paths, json_object_new_string(
-			    container_cg_path(c->cg[h], path, sizeof(path))));
+			    cg_path(c->cg[h], path, sizeof(path))));
 	json_object_object_add(o, "cgroups", paths);
 	return o;
 }
@@ -170,10 +138,9 @@ report_status_json(const struct ctable *t)
 static void
 fmt_limit(const struct container *c, enum knob k, char *buf, size_t len)
 {
-	int found;
-	uint64_t v = limit_now(c, k, &found);
+	uint64_t v;
 
-	if (!found)
+	if (container_limit(c, k, &v) < 0)
 		snprintf(buf, len, "-");
 	else
 		config_fmt_limit(k, v, buf, len);
@@ -203,28 +170,4 @@ report_oneshot(const struct ctable *t, FILE *f)
 		    container_path(c, path, sizeof(path)));
 	}
 	free(v);
-}
-
-/*
- * An event about a container, filled with who it is and its counts now
- * (pids.max as the kernel has it: the runtime may have written the
- * container's own just after the last pass).  cgpath holds its path.
- */
-void
-report_event(struct gevent *e, enum gev_kind kind, const struct container *c, char *cgpath,
-    size_t cglen)
-{
-	const struct sample *s = container_last(c);
-
-	memset(e, 0, sizeof(*e));
-	e->kind = kind;
-	e->id = c->id;
-	e->name = c->name;
-	e->image = c->image;
-	e->rule = c->rule ? c->rule->name : NULL;
-	e->cgroup = container_path(c, cgpath, cglen);
-	e->pids_current = s && s->pids != SAMPLE_NONE ? s->pids : UINT64_MAX;
-	if (report_limit(c, KNOB_PIDS, &e->pids_max) < 0)
-		e->pids_max = UINT64_MAX;
-	e->fork_failures = s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : UINT64_MAX;
 }

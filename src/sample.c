@@ -1,11 +1,40 @@
 /*
  * Sampling: pids.current (what docker stats shows as PIDS), the "max"
  * counter of pids.events, memory and CPU usage, into a small ring per
- * container.  pread() on fds opened at discovery; nothing is allocated.
+ * container.  pread() on fds opened at discovery; nothing is allocated
+ * on the way.  This file is the ring's one writer, and keeps each
+ * container's rate: the interval pass samples every container, and the
+ * fast set (containers someone asked to watch closely: the guard, for a
+ * young, growing or freezing one) every SAMPLE_FAST_MS.
  */
-#include "cgroup.h"
-#include "policy.h"
+#include <stdlib.h>
+#include <string.h>
+
 #include "sample.h"
+#include "xmalloc.h"
+
+static struct {
+	struct container **fast;
+	size_t n, cap;
+	sample_fast_cb cb;
+	void *arg;
+} s;
+
+void
+sample_init(sample_fast_cb cb, void *arg)
+{
+	s.cb = cb;
+	s.arg = arg;
+}
+
+void
+sample_free(void)
+{
+	for (size_t i = 0; i < s.n; i++)
+		s.fast[i]->fast = 0;
+	free(s.fast);
+	memset(&s, 0, sizeof(s));
+}
 
 static uint64_t
 read_or_none(const struct cg *g, enum cfile f)
@@ -33,25 +62,25 @@ narrow(uint64_t v)
 }
 
 /*
- * Takes one sample of the container into its ring.  While it is sampled
- * fast (hot, or on every kernel event), the newest slot is overwritten
- * until it is RING_SPACING_MS past the one before: the ring then still
- * spans the spike window, and its newest slot is always this sample.
+ * While it is sampled fast (or on every kernel event), the newest slot
+ * is overwritten until it is RING_SPACING_MS past the one before: the
+ * ring then still spans the spike window, and its newest slot is always
+ * this sample.
  */
 void
 sample_container(struct container *c, uint64_t now_ms)
 {
-	struct sample *s;
+	struct sample *r;
 	const struct cg *cpu = c->src[CF_CPU_USAGE];
 
 	if (c->nsamples >= 2 &&
 	    (uint32_t)((uint32_t)now_ms - c->ring[(c->nsamples - 2) % RING].t_ms) < RING_SPACING_MS)
 		c->nsamples--;
-	s = &c->ring[c->nsamples % RING];
+	r = &c->ring[c->nsamples % RING];
 
-	s->t_ms = (uint32_t)now_ms;
-	s->pids = narrow(read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR));
-	s->fork_failures = narrow(key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max"));
+	r->t_ms = (uint32_t)now_ms;
+	r->pids = narrow(read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR));
+	r->fork_failures = narrow(key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max"));
 	c->mem = read_or_none(c->src[CF_MEM_CUR], CF_MEM_CUR);
 	if (cpu && cpu->v2) {
 		c->cpu_ns = key_or_none(cpu, CF_CPU_USAGE, "usage_usec");
@@ -60,4 +89,79 @@ sample_container(struct container *c, uint64_t now_ms)
 	} else
 		c->cpu_ns = read_or_none(cpu, CF_CPU_USAGE);
 	c->nsamples++;
+}
+
+void
+sample_reset(struct container *c)
+{
+	c->nsamples = 0;
+}
+
+void
+sample_seed(struct container *c, uint64_t now_ms, uint64_t age_ms)
+{
+	c->ring[0] = (struct sample){ (uint32_t)(now_ms - age_ms), 0, 0 };
+	c->nsamples = 1;
+}
+
+void
+sample_fast(struct container *c, uint64_t until_ms)
+{
+	if (until_ms > c->fast_until_ms)
+		c->fast_until_ms = until_ms;
+	if (c->fast)
+		return;
+	if (s.n == s.cap) {
+		s.cap = s.cap ? s.cap * 2 : 16;
+		s.fast = xreallocarray(s.fast, s.cap, sizeof(*s.fast));
+	}
+	s.fast[s.n++] = c;
+	c->fast = 1;
+	if (s.n == 1 && s.cb != NULL)
+		s.cb(s.arg);
+}
+
+int
+sample_is_fast(const struct container *c)
+{
+	return c->fast;
+}
+
+size_t
+sample_fast_count(void)
+{
+	return s.n;
+}
+
+struct container *
+sample_fast_at(size_t i)
+{
+	return i < s.n ? s.fast[i] : NULL;
+}
+
+static void
+drop(size_t i)
+{
+	s.fast[i]->fast = 0;
+	s.fast[i] = s.fast[--s.n];
+}
+
+void
+sample_fast_expire(uint64_t now_ms)
+{
+	for (size_t i = 0; i < s.n;)
+		if (now_ms >= s.fast[i]->fast_until_ms)
+			drop(i);
+		else
+			i++;
+}
+
+void
+sample_forget(struct container *c)
+{
+	for (size_t i = 0; i < s.n; i++)
+		if (s.fast[i] == c) {
+			drop(i);
+			return;
+		}
 }

@@ -1,9 +1,12 @@
 /* The metrics text: label escaping, series per container, counters, the histogram. */
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <stdint.h>
 #include <stdlib.h>
 
+#include "config.h"
 #include "counters.h"
+#include "guard.h"
 #include "log.h"
 #include "metrics.h"
 #include "sample.h"
@@ -64,6 +67,36 @@ fake(const char *id, const char *name, const char *image, uint32_t pids, uint32_
 	return c;
 }
 
+/*
+ * Two spikes the guard saw in c (refused forks rising, rule action none),
+ * ten seconds apart so that the second is told too; the ring is put back.
+ */
+static void
+spike_twice(struct ctable *t, struct container *c)
+{
+	struct config cf = { 0 };
+	struct rule r = { 0 };
+	struct sample keep = c->ring[0];
+	struct guard *g;
+
+	r.name = (char *)(uintptr_t)"test";
+	r.action = ACTION_NONE;
+	r.spike_fork_failures = 10;
+	cf.max_actions_per_minute = 10;
+	g = guard_new(t, &cf, 0);
+	c->rule = &r;
+	for (uint32_t at = 1000; at <= 21000; at += 20000) {
+		c->ring[0] = (struct sample){ at - 500, 1, 0 };
+		c->ring[1] = (struct sample){ at, 1, 100 };
+		c->nsamples = 2;
+		guard_check(g, c, at);
+	}
+	c->rule = NULL;
+	c->ring[0] = keep;
+	c->nsamples = 1;
+	guard_free(g);
+}
+
 static void
 test_render(void)
 {
@@ -77,7 +110,7 @@ test_render(void)
 	t.c = xcalloc(2, sizeof(*t.c));
 	t.c[0] = fake(b, "we\"ird\\na\nme", "img:1", 7, 3);
 	t.c[1] = fake(a, NULL, NULL, 1, 0);
-	t.c[0]->spikes = 2;
+	spike_twice(&t, t.c[0]);
 	t.n = 2;
 	metrics_init(base, &t, &none);
 
@@ -138,6 +171,7 @@ test_render(void)
 
 	metrics_free();
 	for (size_t i = 0; i < 2; i++) {
+		guard_forget(NULL, t.c[i]);
 		free(t.c[i]->name);
 		free(t.c[i]->image);
 		free(t.c[i]);

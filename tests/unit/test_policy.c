@@ -1,4 +1,6 @@
-/* Ceiling decisions: the container's own limit, capped at the ceiling. */
+/* The pure decisions: ceilings, the spike detector, and what the guard does and why. */
+#include <string.h>
+
 #include "policy.h"
 #include "sample.h"
 #include "unit.h"
@@ -12,24 +14,226 @@ test_target(void)
 	uint64_t own;
 
 	/* unlimited or above the ceiling is lowered to it */
-	CHECK(policy_target(100, LIMIT_MAX, NULL, &own) == 100 && own == LIMIT_MAX);
-	CHECK(policy_target(100, 500, &none, &own) == 100 && own == 500);
+	CHECK(policy_target(100, LIMIT_MAX, NULL, NULL, &own) == 100 && own == LIMIT_MAX);
+	CHECK(policy_target(100, 500, &none, NULL, &own) == 100 && own == 500);
 	/* a lower limit of the container's own is kept */
-	CHECK(policy_target(100, 50, &none, &own) == 50 && own == 50);
-	CHECK(policy_target(100, 100, NULL, &own) == 100);
+	CHECK(policy_target(100, 50, &none, NULL, &own) == 50 && own == 50);
+	CHECK(policy_target(100, 100, NULL, NULL, &own) == 100);
 	/* the file still holds what cgwarden wrote: its own is the memo's */
-	CHECK(policy_target(100, 100, &ours, &own) == 100 && own == LIMIT_MAX);
+	CHECK(policy_target(100, 100, &ours, NULL, &own) == 100 && own == LIMIT_MAX);
 	/* a reload raising the ceiling gives back what was taken, no more */
-	CHECK(policy_target(500, 100, &ours, &own) == 500);
-	CHECK(policy_target(LIMIT_MAX, 100, &ours, &own) == LIMIT_MAX);
-	CHECK(policy_target(500, 100, &ours50, &own) == 50);
+	CHECK(policy_target(500, 100, &ours, NULL, &own) == 500);
+	CHECK(policy_target(LIMIT_MAX, 100, &ours, NULL, &own) == LIMIT_MAX);
+	CHECK(policy_target(500, 100, &ours50, NULL, &own) == 50);
 	/* raised by hand above the ceiling after cgwarden wrote it */
-	CHECK(policy_target(100, 1000, &ours, &own) == 100 && own == 1000);
+	CHECK(policy_target(100, 1000, &ours, NULL, &own) == 100 && own == 1000);
 	/* lowered by hand below the ceiling: respected */
-	CHECK(policy_target(100, 20, &ours, &own) == 20 && own == 20);
+	CHECK(policy_target(100, 20, &ours, NULL, &own) == 20 && own == 20);
 	/* no ceiling, no memo: nothing changes */
-	CHECK(policy_target(LIMIT_MAX, LIMIT_MAX, NULL, &own) == LIMIT_MAX);
-	CHECK(policy_target(LIMIT_MAX, 7, NULL, NULL) == 7);
+	CHECK(policy_target(LIMIT_MAX, LIMIT_MAX, NULL, NULL, &own) == LIMIT_MAX);
+	CHECK(policy_target(LIMIT_MAX, 7, NULL, NULL, NULL) == 7);
+}
+
+/* Once Docker said what the container was started with, that is its own limit. */
+static void
+test_target_docker(void)
+{
+	struct limit_memo none = { 0, 0, 0 };
+	struct limit_memo ours = { 1, 100, LIMIT_MAX };
+	uint64_t own, d50 = 50, dmax = LIMIT_MAX, d2000 = 2000;
+
+	/* the runtime wrote its own 50 after the ceiling: kept */
+	CHECK(policy_target(100, 50, &none, &d50, &own) == 50 && own == 50);
+	/* the ceiling went in first, the runtime then asked for 50: 50, though the file has 100 */
+	CHECK(policy_target(100, 100, &ours, &d50, &own) == 50 && own == 50);
+	/* started unlimited: the ceiling */
+	CHECK(policy_target(100, 100, &ours, &dmax, &own) == 100 && own == LIMIT_MAX);
+	/* docker update above the ceiling: lowered to it */
+	CHECK(policy_target(100, 2000, &none, &d2000, &own) == 100 && own == 2000);
+	/* lowered by hand below what Docker was asked for: respected */
+	CHECK(policy_target(100, 20, &none, &d50, &own) == 20 && own == 20);
+	/* not by hand when the file still holds what cgwarden wrote */
+	CHECK(policy_target(500, 100, &ours, &d2000, &own) == 500 && own == 2000);
+}
+
+static void
+spike_facts(struct facts *f, const struct rule *r)
+{
+	memset(f, 0, sizeof(*f));
+	f->trigger = TRIG_SPIKE;
+	f->rule = r;
+	f->budget_left = 1;
+	f->safe = 1;
+	f->running = 1;
+}
+
+/* A spike: the rule's action, and every reason to do otherwise. */
+static void
+test_decide_spike(void)
+{
+	struct rule r = { 0 };
+	struct facts f;
+	struct decision d;
+
+	r.action = ACTION_FREEZE;
+	spike_facts(&f, &r);
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_FREEZE && d.act && d.take_budget && !d.dry_run && !d.quiet);
+	CHECK_STR(d.label, "freeze");
+	CHECK(d.count == CNT_COUNT); /* counted when the kernel confirms it */
+	CHECK(d.refusal == NULL);
+	/* monitor: decided, not done, not counted, quiet */
+	f.monitor = 1;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_FREEZE && !d.act && !d.take_budget && d.dry_run && d.quiet);
+	CHECK(d.why == WHY_MONITOR && d.count == CNT_COUNT);
+	f.monitor = 0;
+	/* the daemon's or init's cgroup: an alert, never an act */
+	f.safe = 0;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_ALERT && d.unsafe && !d.act && d.count == CNT_ALERTS);
+	CHECK_STR(d.label, "alert");
+	f.safe = 1;
+	/* budget spent */
+	f.budget_left = 0;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_ALERT && d.why == WHY_BUDGET && !d.act && d.count == CNT_ALERTS);
+	f.budget_left = 1;
+	/* the freeze failed: told as an alert, quiet */
+	f.failed = FAILED_FREEZE;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_ALERT && !d.act && d.quiet && d.count == CNT_ALERTS);
+	CHECK_STR(d.label, "freeze-failed");
+	f.failed = FAILED_NONE;
+	/* kill, and kill while looping: frozen instead */
+	r.action = ACTION_KILL;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_KILL && d.act && d.quiet);
+	f.looping = 1;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_FREEZE && d.why == WHY_LOOPING && d.act);
+	f.looping = 0;
+	f.failed = FAILED_KILL;
+	policy_decide(&f, &d);
+	CHECK_STR(d.label, "kill-failed");
+	CHECK(d.action == ACTION_ALERT && !d.act);
+	f.failed = FAILED_NONE;
+	/* alert and none: told, counted, never acted */
+	r.action = ACTION_ALERT;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_ALERT && !d.act && d.count == CNT_ALERTS && d.quiet);
+	r.action = ACTION_NONE;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_NONE && !d.act && d.count == CNT_NO_ACTION);
+	CHECK_STR(d.label, "none");
+}
+
+/* on_docker_socket: the same budget, mode and target checks as a spike, said as a refusal. */
+static void
+test_decide_contain(void)
+{
+	struct rule r = { 0 };
+	struct facts f;
+	struct decision d;
+
+	spike_facts(&f, &r);
+	f.trigger = TRIG_CONTAIN;
+	f.asked = ACTION_FREEZE;
+	policy_decide(&f, &d);
+	CHECK(d.act && d.take_budget && d.count == CNT_FREEZES && d.refusal == NULL);
+	f.asked = ACTION_KILL;
+	policy_decide(&f, &d);
+	CHECK(d.act && d.take_budget && d.action == ACTION_KILL);
+	/* alert: nothing to carry out, nothing to refuse */
+	f.asked = ACTION_ALERT;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.refusal == NULL);
+	f.asked = ACTION_FREEZE;
+	/* already frozen or killed: nothing */
+	f.running = 0;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.refusal == NULL);
+	f.running = 1;
+	f.monitor = 1;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.dry_run);
+	CHECK_STR(d.refusal, "monitor mode");
+	f.monitor = 0;
+	f.safe = 0;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.unsafe);
+	CHECK_STR(d.refusal, "its cgroup holds cgwardend or init");
+	f.safe = 1;
+	f.budget_left = 0;
+	policy_decide(&f, &d);
+	CHECK(!d.act);
+	CHECK_STR(d.refusal, "max_actions_per_minute reached");
+}
+
+/* kill_after and cgwardenctl kill; thaw. */
+static void
+test_decide_kill_thaw(void)
+{
+	struct rule r = { 0 };
+	struct facts f;
+	struct decision d;
+
+	r.kill_after_ms = 1000;
+	spike_facts(&f, &r);
+	f.trigger = TRIG_KILL_AFTER;
+	f.running = 0;
+	f.frozen = f.frozen_by_us = 1;
+	f.frozen_at = 5000;
+	f.now_wall = 5500;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.refusal == NULL); /* not due yet */
+	f.now_wall = 6000;
+	policy_decide(&f, &d);
+	CHECK(d.act && d.action == ACTION_KILL && !d.take_budget);
+	f.monitor = 1;
+	policy_decide(&f, &d);
+	CHECK(!d.act); /* monitor mode never escalates */
+	f.monitor = 0;
+	f.frozen_by_us = 0;
+	policy_decide(&f, &d);
+	CHECK(!d.act); /* someone else's pause */
+	f.frozen_by_us = 1;
+	f.safe = 0;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.unsafe);
+	f.safe = 1;
+	/* cgwardenctl kill: in any mode, never the daemon's own cgroup */
+	f.trigger = TRIG_KILL_CMD;
+	f.monitor = 1;
+	policy_decide(&f, &d);
+	CHECK(d.act);
+	f.safe = 0;
+	policy_decide(&f, &d);
+	CHECK(!d.act);
+	CHECK_STR(d.refusal, "its cgroup holds cgwardend or init: not killed");
+	f.safe = 1;
+	f.failed = FAILED_KILL;
+	policy_decide(&f, &d);
+	CHECK(!d.act);
+	CHECK_STR(d.refusal, "cannot kill");
+	f.failed = FAILED_NONE;
+	/* thaw: through Docker when its pause may hold it */
+	f.trigger = TRIG_THAW;
+	f.docker_holds = 1;
+	policy_decide(&f, &d);
+	CHECK(d.act && d.via_docker && d.count == CNT_THAWS);
+	f.docker_holds = 0;
+	policy_decide(&f, &d);
+	CHECK(d.act && !d.via_docker);
+	f.frozen = 0;
+	f.running = 1;
+	policy_decide(&f, &d);
+	CHECK(!d.act);
+	CHECK_STR(d.refusal, "it is not frozen");
+	/* killed, freezer thawed: not frozen either */
+	f.running = 0;
+	policy_decide(&f, &d);
+	CHECK(!d.act);
 }
 
 static void
@@ -190,5 +394,9 @@ main(void)
 	test_hot();
 	test_action();
 	test_kill_due();
+	test_target_docker();
+	test_decide_spike();
+	test_decide_contain();
+	test_decide_kill_thaw();
 	return unit_done("test_policy");
 }

@@ -1,0 +1,282 @@
+/*
+ * A container's directory in one hierarchy and its kernel files: opened
+ * once at discovery and read with pread(2) on the held fds; past the fd
+ * budget, opened at each read.  Also the trusted.cgwarden.* notes that
+ * let a restarted daemon know what it did.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "cgfile.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define MAX_PROCS_READ (256u << 10) /* bytes of cgroup.procs read for evidence or kill */
+
+static long held_fds, fd_budget = -1; /* files held open, and how many may be */
+static int fd_limit_warned;
+static char procs_buf[MAX_PROCS_READ];
+
+static const char *const v1_files[CF_COUNT] = {
+	[CF_PIDS_CUR] = "pids.current",
+	[CF_PIDS_EVENTS] = "pids.events",
+	[CF_PIDS_MAX] = "pids.max",
+	[CF_MEM_CUR] = "memory.usage_in_bytes",
+	[CF_MEM_MAX] = "memory.limit_in_bytes",
+	[CF_CPU_USAGE] = "cpuacct.usage",
+	[CF_CPU_MAX] = "cpu.cfs_quota_us",
+	[CF_CPU_PERIOD] = "cpu.cfs_period_us",
+	[CF_FREEZE] = "freezer.state",
+};
+
+static const char *const v2_files[CF_COUNT] = {
+	[CF_PIDS_CUR] = "pids.current",
+	[CF_PIDS_EVENTS] = "pids.events",
+	[CF_PIDS_MAX] = "pids.max",
+	[CF_MEM_CUR] = "memory.current",
+	[CF_MEM_MAX] = "memory.max",
+	[CF_CPU_USAGE] = "cpu.stat",
+	[CF_CPU_MAX] = "cpu.max",
+	[CF_CPU_PERIOD] = NULL,
+	[CF_FREEZE] = "cgroup.events",
+};
+
+static const enum ctrl file_ctrl[CF_COUNT] = {
+	[CF_PIDS_CUR] = CTRL_PIDS,
+	[CF_PIDS_EVENTS] = CTRL_PIDS,
+	[CF_PIDS_MAX] = CTRL_PIDS,
+	[CF_MEM_CUR] = CTRL_MEMORY,
+	[CF_MEM_MAX] = CTRL_MEMORY,
+	[CF_CPU_USAGE] = CTRL_CPUACCT,
+	[CF_CPU_MAX] = CTRL_CPU,
+	[CF_CPU_PERIOD] = CTRL_CPU,
+	[CF_FREEZE] = CTRL_FREEZER,
+};
+
+/* The absolute path of the directory. */
+const char *
+cg_path(const struct cg *g, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", g->mount, g->rel);
+	return buf;
+}
+
+/* The path of one of its files: 0, or -ENAMETOOLONG. */
+int
+cg_file_path(const struct cg *g, const char *file, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s/%s", g->mount, g->rel, file) >= (int)len ?
+	    -ENAMETOOLONG : 0;
+}
+
+const char *
+cg_filename(const struct cg *g, enum cfile f)
+{
+	return (g->v2 ? v2_files : v1_files)[f];
+}
+
+/* Reads a whole small file of the cgroup, NUL-terminated: its length or -errno. */
+int
+cg_read(const struct cg *g, enum cfile f, char *buf, size_t len)
+{
+	if (g == NULL || g->fd[f] == -1)
+		return -ENOENT;
+	if (g->fd[f] >= 0)
+		return cgroup_pread(g->fd[f], buf, len);
+	return cg_read_file(g, cg_filename(g, f), buf, len);
+}
+
+/* Reads a small file of the cgroup by name, opened for this read: length or -errno. */
+int
+cg_read_file(const struct cg *g, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	if ((rc = cg_file_path(g, file, path, sizeof(path))) < 0)
+		return rc;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	rc = cgroup_pread(fd, buf, len);
+	close(fd);
+	return rc;
+}
+
+int
+cg_read_u64(const struct cg *g, enum cfile f, uint64_t *v)
+{
+	char buf[64];
+	int rc;
+
+	if ((rc = cg_read(g, f, buf, sizeof(buf))) < 0)
+		return rc;
+	return cgroup_parse_u64(buf, v);
+}
+
+int
+cg_read_key(const struct cg *g, enum cfile f, const char *key, uint64_t *v)
+{
+	char buf[1024];
+	int rc;
+
+	if ((rc = cg_read(g, f, buf, sizeof(buf))) < 0)
+		return rc;
+	return cgroup_find_key(buf, key, v);
+}
+
+int
+cg_write(const struct cg *g, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if ((rc = cg_file_path(g, file, path, sizeof(path))) < 0)
+		return rc;
+	return cgroup_write(path, val);
+}
+
+int
+cg_read_procs(const struct cg *g, const char **procs)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+	ssize_t n;
+	int fd, rc;
+
+	*procs = procs_buf;
+	procs_buf[0] = '\0';
+	if ((rc = cg_file_path(g, "cgroup.procs", path, sizeof(path))) < 0)
+		return rc;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	while (len < sizeof(procs_buf) - 1 &&
+	    (n = read(fd, procs_buf + len, sizeof(procs_buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	procs_buf[len] = '\0';
+	return (int)len;
+}
+
+void
+cg_note_set(const struct cg *g, const char *key, const char *val)
+{
+	char path[PATH_MAX], name[64];
+
+	snprintf(name, sizeof(name), "trusted.cgwarden.%s", key);
+	cg_path(g, path, sizeof(path));
+	if (val == NULL)
+		removexattr(path, name);
+	else if (setxattr(path, name, val, strlen(val), 0) < 0 && errno != ENOENT)
+		log_debug("%s: setxattr %s: %s", path, name, strerror(errno));
+}
+
+int
+cg_note_get(const struct cg *g, const char *key, char *buf, size_t len)
+{
+	char path[PATH_MAX], name[64];
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "trusted.cgwarden.%s", key);
+	cg_path(g, path, sizeof(path));
+	if ((n = getxattr(path, name, buf, len - 1)) <= 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* Files read every pass are held open; the others are opened when read. */
+static int
+held(enum cfile f)
+{
+	return f != CF_FREEZE && f != CF_CPU_PERIOD;
+}
+
+/* Files read only to sample, never written: one hierarchy is enough. */
+static int
+sample_only(enum cfile f)
+{
+	return f == CF_PIDS_CUR || f == CF_PIDS_EVENTS || f == CF_MEM_CUR || f == CF_CPU_USAGE;
+}
+
+/*
+ * Opens a file to hold; past the fd budget (the open-file limit less a
+ * reserve for discovery, the sockets and the logs) it is opened at each
+ * read instead, and that is said once.
+ */
+static int
+open_file(const char *path)
+{
+	struct rlimit rl;
+	int fd;
+
+	if (fd_budget < 0) {
+		fd_budget = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ?
+		    (long)rl.rlim_cur : 1024;
+		fd_budget -= fd_budget / 2 < 64 ? fd_budget / 2 : 64;
+	}
+	if (held_fds >= fd_budget)
+		fd = -1, errno = EMFILE;
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		held_fds++;
+		return fd;
+	}
+	if (errno == EMFILE || errno == ENFILE) {
+		if (!fd_limit_warned)
+			log_warnx("open file limit reached (%ld held): from now on some container "
+			    "files are opened at each read (raise LimitNOFILE)", held_fds);
+		fd_limit_warned = 1;
+		return FD_ONDEMAND;
+	}
+	return -1;
+}
+
+struct cg *
+cg_open(const struct hierarchy *hs, int hidx, char *rel)
+{
+	const struct hier *h = &hs->h[hidx];
+	const char *const *names = h->v2 ? v2_files : v1_files;
+	char fpath[PATH_MAX];
+	struct cg *g = xcalloc(1, sizeof(*g));
+
+	g->hidx = hidx;
+	g->v2 = h->v2;
+	g->mount = h->mount;
+	g->rel = rel;
+	for (int f = 0; f < CF_COUNT; f++) {
+		g->fd[f] = -1;
+		if (names[f] == NULL || !(h->ctrls & (1u << file_ctrl[f])))
+			continue;
+		/* On hybrid hosts the v1 controllers count; v2 only freezes and kills. */
+		if (h->v2 && sample_only(f) && cgroup_has_v1(hs, file_ctrl[f]))
+			continue;
+		if (cg_file_path(g, names[f], fpath, sizeof(fpath)) < 0)
+			continue;
+		if (!held(f))
+			g->fd[f] = access(fpath, F_OK) == 0 ? FD_ONDEMAND : -1;
+		else
+			g->fd[f] = open_file(fpath);
+	}
+	return g;
+}
+
+void
+cg_close(struct cg *g)
+{
+	if (g == NULL)
+		return;
+	for (int f = 0; f < CF_COUNT; f++)
+		if (g->fd[f] >= 0) {
+			close(g->fd[f]);
+			held_fds--;
+		}
+	free(g);
+}

@@ -1,0 +1,232 @@
+/*
+ * The control commands: status, stats, events, thaw, kill, reload and
+ * audit, each answered from what the other modules already know, with
+ * who may do what decided in one place.
+ */
+#include <json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alertmgr.h"
+#include "commands.h"
+#include "control.h"
+#include "counters.h"
+#include "discover.h"
+#include "evstream.h"
+#include "guard.h"
+#include "kwatch.h"
+#include "posture.h"
+#include "report.h"
+#include "sample.h"
+#include "xmalloc.h"
+
+static struct commands *c_; /* the context of the request being answered */
+
+static char *
+json_reply(struct json_object *o)
+{
+	char *s = xasprintf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return s;
+}
+
+static char *
+error_reply(const char *msg)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	return json_reply(o);
+}
+
+/* Alertmanager delivery and the event stream, for stats. */
+static void
+add_alert_stats(struct json_object *o)
+{
+	struct alertmgr_counters ac;
+
+	alertmgr_counters(c_->alerts, &ac);
+	json_object_object_add(o, "alerts_queued", json_object_new_uint64(ac.queued));
+	json_object_object_add(o, "alerts_sent", json_object_new_uint64(ac.sent));
+	json_object_object_add(o, "alerts_failed", json_object_new_uint64(ac.failed));
+	json_object_object_add(o, "alerts_dropped", json_object_new_uint64(ac.dropped));
+	json_object_object_add(o, "alerts_firing", json_object_new_uint64(ac.firing));
+	json_object_object_add(o, "event_streams", json_object_new_uint64(evstream_count()));
+}
+
+/* A container by full id, unique id prefix, or name: NULL with the reason. */
+static struct container *
+resolve(const char *arg, char *err, size_t errlen)
+{
+	struct container *found = NULL;
+	size_t len = strlen(arg);
+	int n = 0;
+
+	if (*arg == '/')
+		arg++, len--;
+	for (size_t i = 0; i < c_->t->n; i++) {
+		struct container *c = c_->t->c[i];
+
+		if (c->name != NULL && strcmp(c->name, arg) == 0)
+			return c;
+		if (len >= 3 && len <= ID_LEN && strncmp(c->id, arg, len) == 0) {
+			found = c;
+			n++;
+		}
+	}
+	if (n == 1)
+		return found;
+	if (n > 1)
+		snprintf(err, errlen, "%s: matches %d containers; give more of the id", arg, n);
+	else
+		snprintf(err, errlen, "%s: no such container (cgwardenctl status lists them)", arg);
+	return NULL;
+}
+
+/* A thaw waiting for Docker; the client may leave before it ends. */
+struct waiting {
+	struct ctl_client *cl;
+};
+
+static void
+waiting_gone(struct ctl_client *cl, void *arg)
+{
+	struct waiting *w = arg;
+
+	(void)cl;
+	w->cl = NULL;
+}
+
+static void
+thaw_done(int rc, const char *err, void *arg)
+{
+	struct waiting *w = arg;
+	struct json_object *o;
+	char *text;
+
+	if (w->cl == NULL) {
+		free(w);
+		return;
+	}
+	o = json_object_new_object();
+	if (rc == 0)
+		json_object_object_add(o, "ok", json_object_new_boolean(1));
+	else
+		json_object_object_add(o, "error", json_object_new_string(err));
+	text = json_reply(o);
+	control_reply(w->cl, text);
+	free(text);
+	free(w);
+}
+
+/* thaw ID|NAME, kill ID|NAME: root only; the answer names the container. */
+static char *
+act_cmd(const char *line, struct ctl_client *cl)
+{
+	int kill = strncmp(line, "kill ", 5) == 0;
+	const char *arg = line + 5;
+	struct waiting *w;
+	struct container *c;
+	char err[256], msg[300];
+
+	if ((c = resolve(arg, err, sizeof(err))) == NULL)
+		return error_reply(err);
+	if (kill) {
+		if (guard_kill(c_->guard, c, "cgwardenctl kill", err, sizeof(err)) < 0) {
+			snprintf(msg, sizeof(msg), "%s: %s", arg, err);
+			return error_reply(msg);
+		}
+		return xstrdup("{\"ok\":true}\n");
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->cl = cl;
+	control_keep(cl, waiting_gone, w);
+	guard_thaw(c_->guard, c, "cgwardenctl thaw", thaw_done, w);
+	return NULL;
+}
+
+/*
+ * Who may do what, in one place: root everything; control_admin_group
+ * also thaw, kill and reload; control_group the read-only commands.
+ * Returns NULL when allowed, else the refusal.
+ */
+static char *
+refused(const char *line, struct ctl_client *cl)
+{
+	int mutating = strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0 ||
+	    strcmp(line, "reload") == 0;
+	char cmd[16], msg[256];
+
+	if (control_uid(cl) == 0 || control_in_group(cl, (*c_->cf)->control_admin_gid) ||
+	    (!mutating && control_in_group(cl, (*c_->cf)->control_gid)))
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "%.*s", (int)strcspn(line, " "), line);
+	snprintf(msg, sizeof(msg), "%s: permission denied (uid %d): %s", cmd,
+	    (int)control_uid(cl), mutating ? "root or control_admin_group only" :
+	    "root, control_group or control_admin_group only");
+	return error_reply(msg);
+}
+
+/* The daemon's counts: containers, watches, the counters, alert delivery. */
+static struct json_object *
+stats(void)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "containers", json_object_new_uint64(c_->t->n));
+	json_object_object_add(o, "watches",
+	    json_object_new_uint64(discover_watches(*c_->disc)));
+	json_object_object_add(o, "kernel_watches",
+	    json_object_new_uint64(kwatch_count(c_->kwatch)));
+	for (int i = CNT_PASSES; i <= CNT_PASS_LAST_NS; i++)
+		json_object_object_add(o, counter_name((enum counter)i),
+		    json_object_new_uint64(counter_get((enum counter)i)));
+	add_alert_stats(o);
+	json_object_object_add(o, "hot", json_object_new_uint64(sample_fast_count()));
+	for (int i = CNT_SPIKES; i <= CNT_THAWS; i++)
+		json_object_object_add(o, counter_name((enum counter)i),
+		    json_object_new_uint64(counter_get((enum counter)i)));
+	return o;
+}
+
+/* Answers one control request: the reply to send, or NULL when it comes later. */
+char *
+commands_answer(const char *line, struct ctl_client *cl, void *arg)
+{
+	struct json_object *o;
+	char *errs;
+
+	c_ = arg;
+	if ((errs = refused(line, cl)) != NULL)
+		return errs;
+	if (strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0)
+		return act_cmd(line, cl);
+	if (strcmp(line, "status") == 0)
+		return json_reply(report_status_json(c_->t));
+	if (strcmp(line, "stats") == 0)
+		return json_reply(stats());
+	if (strcmp(line, "events") == 0) {
+		/* Read-only, like status: whoever may open the socket may listen. */
+		evstream_add(cl);
+		return NULL;
+	}
+	if (strcmp(line, "reload") == 0) {
+		if ((errs = c_->reload()) != NULL) {
+			o = json_object_new_object();
+			json_object_object_add(o, "error", json_object_new_string(
+			    "configuration rejected, the running one stays in force"));
+			json_object_object_add(o, "details", json_object_new_string(errs));
+			free(errs);
+			return json_reply(o);
+		}
+		o = json_object_new_object();
+		json_object_object_add(o, "ok", json_object_new_boolean(1));
+		return json_reply(o);
+	}
+	if (strcmp(line, "audit") == 0)
+		return posture_audit(c_->posture, cl, (*c_->cf)->docker_socket);
+	return error_reply("unknown command");
+}

@@ -1,0 +1,288 @@
+/*
+ * The one flow through the daemon: discover -> sample -> judge -> act ->
+ * tell.  Every way a container comes to be looked at (the interval pass,
+ * the fast rate, a kernel event, its discovery, a Docker event) ends in
+ * flow_container(), the one caller of the sampler: sample it, let the
+ * guard judge it, hold its ceilings.  The flow also owns each container's
+ * rule (the image's match in the config) and the two timers.
+ */
+#include <event2/event.h>
+#include <json.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "alertmgr.h"
+#include "clock.h"
+#include "counters.h"
+#include "docker.h"
+#include "enforce.h"
+#include "flow.h"
+#include "guard.h"
+#include "kwatch.h"
+#include "log.h"
+#include "posture.h"
+#include "sample.h"
+#include "xmalloc.h"
+
+struct flow {
+	struct event_base *base;
+	struct ctable *t;
+	const struct config *cf;
+	int dry_run;
+	struct guard *guard;
+	struct kwatch *kwatch;
+	struct docker *docker;
+	struct alertmgr *alerts;
+	enum layout layout;
+	struct event *tick, *fast;
+};
+
+static int
+monitoring(const struct flow *f)
+{
+	return f->dry_run || f->cf->mode == MODE_MONITOR;
+}
+
+/* Sample it, judge it, hold its ceilings: the one path of every container. */
+void
+flow_container(struct flow *f, struct container *c, uint64_t now)
+{
+	if (guard_samples(c))
+		sample_container(c, now);
+	if (f->guard != NULL)
+		guard_check(f->guard, c, now);
+	enforce_container(c, monitoring(f), now);
+}
+
+/* Its image chose a rule: the flow is the one writer of c->rule. */
+static void
+match_rule(struct flow *f, struct container *c)
+{
+	c->rule = config_match(f->cf, c->image);
+}
+
+void
+flow_notify_status(const struct flow *f)
+{
+	sd_notifyf(0, "STATUS=watching %zu containers (%s)%s", f->t->n,
+	    cgroup_layout_name(f->layout), monitoring(f) ? ", monitor mode" : "");
+}
+
+/* One interval pass: every container through the one path, then the guard's tick. */
+void
+flow_pass(struct flow *f)
+{
+	struct timespec a, b;
+	uint64_t now = clock_now_ms();
+	size_t before = f->t->n;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	for (size_t i = 0; i < f->t->n; i++)
+		flow_container(f, f->t->c[i], now);
+	if (f->guard != NULL)
+		guard_tick(f->guard, now);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	counters_observe_pass((uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u +
+	    (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec);
+	if (before != f->t->n)
+		flow_notify_status(f);
+}
+
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	flow_pass(arg);
+}
+
+/* The fast rate: the containers the sampler has in its fast set. */
+static void
+fast_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct flow *f = arg;
+	uint64_t now = clock_now_ms();
+
+	(void)fd, (void)what;
+	/* By index: the path may add containers to the set, never remove one. */
+	for (size_t i = 0; i < sample_fast_count(); i++)
+		flow_container(f, sample_fast_at(i), now);
+	sample_fast_expire(now);
+	if (sample_fast_count() == 0)
+		evtimer_del(f->fast);
+}
+
+/* The sampler's fast set is no longer empty. */
+static void
+fast_wanted(void *arg)
+{
+	struct flow *f = arg;
+	struct timeval tv = { 0, SAMPLE_FAST_MS * 1000 };
+
+	if (!evtimer_pending(f->fast, NULL))
+		evtimer_add(f->fast, &tv);
+}
+
+struct flow *
+flow_new(struct event_base *base, struct ctable *t, const struct config *cf, int dry_run,
+    enum layout layout, struct guard *g, struct kwatch *k, struct alertmgr *alerts)
+{
+	struct flow *f = xcalloc(1, sizeof(*f));
+
+	f->base = base;
+	f->t = t;
+	f->cf = cf;
+	f->dry_run = dry_run;
+	f->layout = layout;
+	f->guard = g;
+	f->kwatch = k;
+	f->alerts = alerts;
+	if (base != NULL) {
+		f->tick = event_new(base, -1, EV_PERSIST, tick_cb, f);
+		f->fast = event_new(base, -1, EV_PERSIST, fast_cb, f);
+		sample_init(fast_wanted, f);
+	}
+	return f;
+}
+
+void
+flow_free(struct flow *f)
+{
+	if (f == NULL)
+		return;
+	sample_free();
+	if (f->tick)
+		event_free(f->tick);
+	if (f->fast)
+		event_free(f->fast);
+	free(f);
+}
+
+void
+flow_start_tick(struct flow *f)
+{
+	enforce_set_period(f->cf->interval_ms / 2);
+	struct timeval tv = { (time_t)(f->cf->interval_ms / 1000),
+		(suseconds_t)(f->cf->interval_ms % 1000) * 1000 };
+
+	evtimer_add(f->tick, &tv);
+}
+
+/* A new config: every container's rule is matched again and its limits decided again. */
+void
+flow_set_config(struct flow *f, const struct config *cf)
+{
+	f->cf = cf;
+	guard_set_config(f->guard, cf);
+	for (size_t i = 0; i < f->t->n; i++) {
+		match_rule(f, f->t->c[i]);
+		enforce_invalidate(f->t->c[i]);
+	}
+}
+
+void
+flow_set_kwatch(struct flow *f, struct kwatch *k)
+{
+	f->kwatch = k;
+}
+
+void
+flow_set_docker(struct flow *f, struct docker *d)
+{
+	if (f == NULL)
+		return;
+	f->docker = d;
+	if (f->guard != NULL)
+		guard_set_docker(f->guard, d);
+}
+
+/* A container directory appeared: its ceilings go in now, not at the next tick. */
+void
+flow_found(struct container *c, int hidx, void *arg)
+{
+	struct flow *f = arg;
+	uint64_t now = clock_now_ms();
+	char path[4096];
+
+	log_debug("container %.12s: found %s", c->id, cg_path(c->cg[hidx], path, sizeof(path)));
+	/* Known from a create event or Docker's disk: the first write is right. */
+	if (c->meta == META_NONE)
+		docker_lookup(f->docker, c);
+	match_rule(f, c);
+	kwatch_dir(f->kwatch, c->cg[hidx], c->id);
+	enforce_invalidate(c); /* a new directory: its limits are read now */
+	if (f->guard != NULL)
+		guard_found(f->guard, c, now);
+	flow_container(f, c, now);
+}
+
+void
+flow_gone(struct container *c, void *arg)
+{
+	struct flow *f = arg;
+
+	log_debug("container %.12s: gone", c->id);
+	alertmgr_container_gone(f->alerts, c->id);
+	if (f->guard != NULL)
+		guard_forget(f->guard, c);
+	enforce_forget(c);
+	sample_forget(c);
+}
+
+/* The kernel says a container's pids.events (or cgroup.events) changed: now, not at the tick. */
+void
+flow_kernel_event(const char *id, void *arg)
+{
+	struct flow *f = arg;
+	struct container *c = container_find(f->t, id);
+
+	if (c != NULL)
+		flow_container(f, c, clock_now_ms());
+}
+
+/* Docker said who the container is: its image may choose another rule. */
+void
+flow_meta(struct container *c, void *arg)
+{
+	struct flow *f = arg;
+	const struct rule *old = c->rule;
+	char lbl[128];
+
+	match_rule(f, c);
+	if (c->rule != old)
+		log_info("container %s: image %s, rule %s", container_label(c, lbl, sizeof(lbl)),
+		    c->image, c->rule->name);
+	enforce_invalidate(c);
+	enforce_container(c, monitoring(f), clock_now_ms());
+}
+
+/*
+ * start and update events: the limits may have just changed; pause and
+ * unpause: the freezer did.
+ */
+void
+flow_docker_event(struct container *c, const char *action, void *arg)
+{
+	struct flow *f = arg;
+
+	if (strcmp(action, "update") == 0 || strcmp(action, "start") == 0 ||
+	    strcmp(action, "unpause") == 0) {
+		enforce_invalidate(c);
+		enforce_container(c, monitoring(f), clock_now_ms());
+	}
+	if (strcmp(action, "start") == 0)
+		guard_started(f->guard, c, clock_now_ms());
+	if (strcmp(action, "pause") == 0 || strcmp(action, "unpause") == 0)
+		guard_refresh(f->guard, c);
+}
+
+/* Docker described a container (it started): check its security posture. */
+void
+flow_inspect(struct container *c, struct json_object *inspect, void *arg)
+{
+	struct flow *f = arg;
+
+	if (posture_inspected(c, inspect, f->cf->docker_socket) && c->rule != NULL)
+		guard_contain(f->guard, c, c->rule->on_docker_socket,
+		    "it mounts the Docker socket (on_docker_socket)");
+}
