@@ -52,8 +52,6 @@ struct sample {
 #define RING 16
 #define ID_LEN 64
 
-struct audit_list;
-
 struct container {
 	char id[ID_LEN + 1];
 	char *name;  /* NULL until known */
@@ -98,7 +96,6 @@ struct container {
 	 * inspect's HostConfig), in the units of policy_ceiling; LIMIT_MAX
 	 * for none or not known yet. */
 	uint64_t docker_limit[KNOB_COUNT];
-	struct audit_list *posture; /* findings of the last inspect, NULL: none yet */
 };
 
 struct ctable {

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit.h"
 #include "container.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -365,8 +364,6 @@ container_remove(struct ctable *t, struct container *c)
 	free(c->rel);
 	free(c->name);
 	free(c->image);
-	audit_list_free(c->posture);
-	free(c->posture);
 	free(c);
 }
 

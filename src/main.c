@@ -240,6 +240,7 @@ on_gone(struct container *c, void *arg)
 	(void)arg;
 	log_debug("container %.12s: gone", c->id);
 	alertmgr_container_gone(d.alerts, c->id);
+	posture_forget(c->id);
 	if (d.guard != NULL)
 		guard_forget(d.guard, c);
 }
