@@ -21,7 +21,6 @@
 #include "config.h"
 #include "events.h"
 #include "httpc.h"
-#include "sample.h"
 #include "log.h"
 #include "url.h"
 #include "xmalloc.h"

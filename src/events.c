@@ -16,7 +16,6 @@
 #include "clock.h"
 #include "events.h"
 #include "log.h"
-#include "sample.h"
 #include "xmalloc.h"
 
 #define MAX_SINKS 8
