@@ -24,12 +24,6 @@ struct alertmgr;
 #define ALERTMGR_BACKOFF_MIN_MS 500
 #define ALERTMGR_BACKOFF_MAX_MS 30000
 
-struct alertmgr_url {
-	char host[256];
-	int port;
-	char prefix[512]; /* path before /api/v2/alerts, no trailing slash */
-};
-
 /* Delivery counters, for `cgwardenctl stats` and the metrics. */
 struct alertmgr_counters {
 	uint64_t queued;  /* POSTs waiting, the one in flight included */
@@ -39,8 +33,6 @@ struct alertmgr_counters {
 	uint64_t firing;  /* alerts held firing, re-sent until resolved */
 };
 
-/* Splits an http:// base URL: 0, or -1 with the reason in err. */
-int alertmgr_parse_url(const char *url, struct alertmgr_url *, char *err, size_t errlen);
 /* The alert of an event (labels, annotations, startsAt), or NULL: not alerted. */
 struct json_object *alertmgr_alert(const struct gevent *, const char *host);
 

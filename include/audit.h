@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 struct json_object;
-struct container;
 
 enum audit_sev { AUDIT_HIGH, AUDIT_MEDIUM, AUDIT_LOW, AUDIT_INFO, AUDIT_NSEV };
 
@@ -76,13 +75,5 @@ const char *audit_daemon_json_path(const char *const *argv, size_t argc);
 /* One finding as the JSON of `cgwardenctl audit --json`; id NULL for the host. */
 struct json_object *audit_finding_json(const struct audit_finding *, const char *id,
     const char *name, const char *image);
-
-/*
- * The findings of a running container from its last inspect (start,
- * update, reconnect): for the metrics exporter,
- * cgwarden_posture_findings{id,name,image,check,severity}.  Returns how
- * many, and the array in *f (valid until the next inspect or removal).
- */
-size_t audit_findings(const struct container *, const struct audit_finding **f);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #define LIMIT_MAX UINT64_MAX /* "max": unlimited */
+/* Below the base URL of alert_webhook, where Alertmanager takes alerts. */
+#define CONFIG_ALERT_ENDPOINT "/api/v2/alerts"
 
 /* In this order: on_docker_socket takes those up to ACTION_ALERT. */
 enum action { ACTION_FREEZE, ACTION_KILL, ACTION_ALERT, ACTION_NONE };
@@ -52,7 +54,7 @@ struct config {
 	char *docker_data_root; /* Docker's data root, read when the API is away */
 	char *control_socket;
 	char *metrics_listen; /* "" when off */
-	char *alert_webhook;  /* "" when off */
+	char *alert_webhook;  /* "" when off; alerts go to it + CONFIG_ALERT_ENDPOINT */
 	enum mode mode;
 	uint64_t max_actions_per_minute;
 	int ignore_unified; /* unified_tree = ignore: a hybrid host acts through v1 only */

@@ -31,7 +31,6 @@ struct sample {
  * slots span the whole spike window however fast a container is sampled. */
 #define RING_SPACING_MS (SPIKE_WINDOW_MS / (RING - 4))
 
-struct audit_list;
 struct guard_state;
 struct enforce_state;
 
@@ -70,7 +69,6 @@ struct container {
 	/* theirs alone */
 	struct guard_state *guard;
 	struct enforce_state *enforce;
-	struct audit_list *posture; /* findings of the last inspect, NULL: none yet */
 };
 
 struct ctable {

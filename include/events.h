@@ -48,10 +48,13 @@ void events_subscribe(gevent_sink, void *arg);
 void events_unsubscribe(gevent_sink, void *arg);
 /*
  * Fills time_ms when 0 (and message when NULL), tells it once, and hands
- * it to every sink.  Told as a structured journal entry when logging goes
- * to the journal, else as the message line on stderr.
+ * it to every sink.  Told as the message line on stderr, or, when logging
+ * goes to the journal, by the journal's sink (journal_init) as a
+ * structured entry.
  */
 void events_emit(struct gevent *);
+/* The message line in the log, at the event's priority; message must be set. */
+void events_log(const struct gevent *);
 /* syslog priority: LOG_WARNING for spikes, actions and high findings, else LOG_INFO. */
 int events_priority(const struct gevent *);
 /* A readable line from the fields, for an event that brings no message. */

@@ -15,7 +15,12 @@ struct gevent;
 /* Fills fields[] with malloc'd "KEY=value" strings; returns how many. */
 size_t journal_fields(const struct gevent *, char **fields, size_t max);
 void journal_fields_free(char **fields, size_t n);
-/* Sends the entry to journald: 0 or -errno. */
-int journal_send(const struct gevent *);
+/*
+ * Subscribes to the events: while logging goes to the journal (log_init),
+ * each one is sent as its entry.  Called first, the entry comes before
+ * the other sinks hear of the event.
+ */
+void journal_init(void);
+void journal_free(void);
 
 #endif

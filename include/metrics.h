@@ -15,7 +15,7 @@ struct docker;
 struct evbuffer;
 
 /*
- * Starts counting (events, errors) and remembers where the live state is.
+ * Remembers where the live state is; the counters are counters.c's.
  * *docker is read at every scrape, so a Docker link replaced on reload is
  * seen; NULL means no Docker lookups.
  */

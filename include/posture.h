@@ -10,12 +10,14 @@
 
 #include "container.h"
 
+struct audit_list;
 struct httpc;
 struct ctl_client;
 struct json_object;
 struct posture;
 
 struct posture *posture_new(struct httpc *, struct ctable *);
+/* Also drops the findings of every container. */
 void posture_free(struct posture *);
 /*
  * Starts an audit for a control client and returns NULL: the reply (a
@@ -24,8 +26,17 @@ void posture_free(struct posture *);
  */
 char *posture_audit(struct posture *, struct ctl_client *, const char *docker_socket);
 /* Docker described a container: check it, tell the findings it did not have. */
-int posture_inspected(struct container *, struct json_object *inspect,
+int posture_inspected(const struct container *, struct json_object *inspect,
     const char *docker_socket);
+/*
+ * The findings of the container's last inspect (start, update,
+ * reconnect), NULL when none yet: for the metrics exporter,
+ * cgwarden_posture_findings{id,name,image,check,severity}.  Valid until
+ * its next inspect or posture_forget().
+ */
+const struct audit_list *posture_findings(const char *id);
+/* The container is gone: its findings go with it. */
+void posture_forget(const char *id);
 /*
  * Does a bind mount of the host path expose the Docker socket (sock, or
  * /run/docker.sock): 0 no, 1 it is the socket (through any symlink), 2 a

@@ -7,7 +7,6 @@
  * minutes ahead, as Prometheus does: should cgwardend die, they resolve
  * by themselves instead of firing forever.
  */
-#include <ctype.h>
 #include <event2/event.h>
 #include <inttypes.h>
 #include <json.h>
@@ -19,13 +18,13 @@
 
 #include "clock.h"
 #include "alertmgr.h"
+#include "config.h"
 #include "events.h"
 #include "httpc.h"
-#include "sample.h"
 #include "log.h"
+#include "url.h"
 #include "xmalloc.h"
 
-#define ENDPOINT "/api/v2/alerts"
 #define TIMEOUT_MS 5000
 #define HOLD_RESENDS 4 /* endsAt of a firing alert: this many re-sends ahead */
 
@@ -63,74 +62,6 @@ fmt_time(uint64_t ms, char *buf, size_t len)
 	gmtime_r(&t, &tm);
 	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, len, "%s.%03uZ", s, (unsigned)(ms % 1000));
-}
-
-int
-alertmgr_parse_url(const char *url, struct alertmgr_url *u, char *err, size_t errlen)
-{
-	const char *p, *end, *colon, *path;
-	size_t hlen, plen;
-	long port = 80;
-	char *e;
-
-	memset(u, 0, sizeof(*u));
-	if (strncasecmp(url, "https://", 8) == 0) {
-		snprintf(err, errlen, "https is not supported: cgwardend speaks plain "
-		    "http:// to Alertmanager (run it on loopback, or put a TLS proxy there)");
-		return -1;
-	}
-	if (strncasecmp(url, "http://", 7) != 0) {
-		snprintf(err, errlen, "'%s' is not an http:// URL", url);
-		return -1;
-	}
-	p = url + 7;
-	end = p + strcspn(p, "/?#");
-	path = end;
-	if (memchr(p, '@', (size_t)(end - p)) != NULL) {
-		snprintf(err, errlen, "user:password@ in the URL is not supported");
-		return -1;
-	}
-	if (*p == '[') {
-		snprintf(err, errlen, "IPv6 literals are not supported; use a host name");
-		return -1;
-	}
-	colon = memchr(p, ':', (size_t)(end - p));
-	hlen = (size_t)((colon ? colon : end) - p);
-	if (hlen == 0 || hlen >= sizeof(u->host)) {
-		snprintf(err, errlen, "'%s': no host, or a host name too long", url);
-		return -1;
-	}
-	for (size_t i = 0; i < hlen; i++)
-		if (!isalnum((unsigned char)p[i]) && p[i] != '.' && p[i] != '-' && p[i] != '_') {
-			snprintf(err, errlen, "'%s': bad character in the host", url);
-			return -1;
-		}
-	memcpy(u->host, p, hlen);
-	if (colon != NULL) {
-		port = strtol(colon + 1, &e, 10);
-		if (e == colon + 1 || e != end || port < 1 || port > 65535) {
-			snprintf(err, errlen, "'%s': the port is not a number from 1 to 65535", url);
-			return -1;
-		}
-	}
-	u->port = (int)port;
-	if (strpbrk(path, "?# \t\r\n") != NULL) {
-		snprintf(err, errlen, "'%s': a base URL has no query, fragment or blanks", url);
-		return -1;
-	}
-	plen = strlen(path);
-	while (plen > 0 && path[plen - 1] == '/')
-		plen--;
-	/* The whole endpoint given instead of the base: take it. */
-	if (plen >= strlen(ENDPOINT) && strncmp(path + plen - strlen(ENDPOINT), ENDPOINT,
-	    strlen(ENDPOINT)) == 0)
-		plen -= strlen(ENDPOINT);
-	if (plen >= sizeof(u->prefix)) {
-		snprintf(err, errlen, "'%s': path too long", url);
-		return -1;
-	}
-	memcpy(u->prefix, path, plen);
-	return 0;
 }
 
 static int
@@ -531,7 +462,7 @@ alertmgr_free(struct alertmgr *am)
 int
 alertmgr_set_target(struct alertmgr *am, const char *base_url, char *err, size_t errlen)
 {
-	struct alertmgr_url u;
+	struct url u;
 	char *url;
 
 	if (*base_url == '\0') {
@@ -543,9 +474,10 @@ alertmgr_set_target(struct alertmgr *am, const char *base_url, char *err, size_t
 		am->url = NULL;
 		return 0;
 	}
-	if (alertmgr_parse_url(base_url, &u, err, errlen) < 0)
+	if (url_parse_base(base_url, CONFIG_ALERT_ENDPOINT, &u, err, errlen) < 0)
 		return -1;
-	url = xasprintf("http://%s:%d%s" ENDPOINT, u.host, u.port, u.prefix);
+	url = xasprintf("http://%s:%d%.*s" CONFIG_ALERT_ENDPOINT, u.host, u.port,
+	    (int)u.pathlen, u.path);
 	if (am->url != NULL && strcmp(url, am->url) == 0) {
 		free(url);
 		return 0;

@@ -15,7 +15,6 @@
 
 #include "audit.h"
 #include "config.h"
-#include "container.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -855,15 +854,4 @@ audit_finding_json(const struct audit_finding *f, const char *id, const char *na
 	add_str(o, "evidence", f->evidence);
 	add_str(o, "fix", f->fix);
 	return o;
-}
-
-size_t
-audit_findings(const struct container *c, const struct audit_finding **f)
-{
-	if (c->posture == NULL) {
-		*f = NULL;
-		return 0;
-	}
-	*f = c->posture->f;
-	return c->posture->n;
 }

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alertmgr.h"
 #include "config.h"
 #include "image.h"
+#include "url.h"
 #include "xmalloc.h"
 
 static const char *const rule_keys[RK_COUNT] = {
@@ -475,10 +475,11 @@ global_set(struct parse *p, const char *key, const char *val)
 		else
 			set_str(&cf->metrics_listen, val);
 	} else if (strcmp(key, "alert_webhook") == 0) {
-		struct alertmgr_url u;
+		struct url u;
 		char why[256];
 
-		if (*val != '\0' && alertmgr_parse_url(val, &u, why, sizeof(why)) < 0)
+		if (*val != '\0' &&
+		    url_parse_base(val, CONFIG_ALERT_ENDPOINT, &u, why, sizeof(why)) < 0)
 			perr(p, p->line, "alert_webhook: %s", why);
 		else
 			set_str(&cf->alert_webhook, val);

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "audit.h"
 #include "container.h"
 #include "limitfile.h"
 #include "xmalloc.h"
@@ -165,8 +164,6 @@ container_remove(struct ctable *t, struct container *c)
 	free(c->rel);
 	free(c->name);
 	free(c->image);
-	audit_list_free(c->posture);
-	free(c->posture);
 	free(c);
 }
 

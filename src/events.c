@@ -1,7 +1,9 @@
 /*
  * Events: the one place a spike, an action or a finding is told.  The
- * message line goes to the log; then every subscribed sink gets the same
- * struct.  Sinks must not block: they queue and return.
+ * message line goes to the log, unless the log goes to the journal, where
+ * the journal's sink tells the event as an entry instead; then every
+ * subscribed sink gets the same struct.  Sinks must not block: they queue
+ * and return.
  */
 #include <inttypes.h>
 #include <json.h>
@@ -13,9 +15,7 @@
 
 #include "clock.h"
 #include "events.h"
-#include "journal.h"
 #include "log.h"
-#include "sample.h"
 #include "xmalloc.h"
 
 #define MAX_SINKS 8
@@ -106,6 +106,15 @@ events_describe(const struct gevent *e, char *buf, size_t len)
 }
 
 void
+events_log(const struct gevent *e)
+{
+	if (events_priority(e) == LOG_WARNING)
+		log_warnx("%s", e->message);
+	else
+		log_info("%s", e->message);
+}
+
+void
 events_emit(struct gevent *e)
 {
 	char line[512];
@@ -117,13 +126,9 @@ events_emit(struct gevent *e)
 		e->message = events_describe(e, line, sizeof(line));
 		made = 1;
 	}
-	/* One entry in the journal, with the facts as fields; else one line. */
-	if (!log_journal() || journal_send(e) < 0) {
-		if (events_priority(e) == LOG_WARNING)
-			log_warnx("%s", e->message);
-		else
-			log_info("%s", e->message);
-	}
+	/* Under the journal its sink writes one entry, with the facts as fields. */
+	if (!log_journal())
+		events_log(e);
 	for (size_t i = 0; i < nsinks; i++)
 		sinks[i].fn(e, sinks[i].arg);
 	if (made)

@@ -223,6 +223,7 @@ flow_gone(struct container *c, void *arg)
 
 	log_debug("container %.12s: gone", c->id);
 	alertmgr_container_gone(f->alerts, c->id);
+	posture_forget(c->id);
 	if (f->guard != NULL)
 		guard_forget(f->guard, c);
 	enforce_forget(c);

@@ -22,6 +22,7 @@
 
 #include "httpc.h"
 #include "log.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define MAX_HEADER_LINE 8192
@@ -307,27 +308,6 @@ failed_cb(evutil_socket_t fd, short what, void *arg)
 	finish(r, r->why);
 }
 
-/* Splits http://host[:port]/path.  0, or -1. */
-static int
-split_url(const char *url, char *host, size_t hlen, int *port, const char **path)
-{
-	const char *p, *slash, *colon;
-
-	if (strncmp(url, "http://", 7) != 0)
-		return -1;
-	p = url + 7;
-	slash = strchr(p, '/');
-	*path = slash ? slash : "/";
-	if (slash == NULL)
-		slash = p + strlen(p);
-	colon = memchr(p, ':', (size_t)(slash - p));
-	*port = colon ? atoi(colon + 1) : 80;
-	if ((size_t)((colon ? colon : slash) - p) >= hlen)
-		return -1;
-	snprintf(host, hlen, "%.*s", (int)((colon ? colon : slash) - p), p);
-	return *port > 0 && *port < 65536 ? 0 : -1;
-}
-
 /* Starts a request; its callback runs later, from the loop, exactly once. */
 struct httpc_req *
 httpc_request(struct httpc *h, const char *url, const struct httpc_opts *o,
@@ -335,9 +315,8 @@ httpc_request(struct httpc *h, const char *url, const struct httpc_opts *o,
 {
 	struct httpc_req *r = xcalloc(1, sizeof(*r));
 	struct sockaddr_un sun;
-	const char *path;
-	char host[256];
-	int port, rc;
+	struct url u;
+	int rc;
 	struct timeval tv = { o->timeout_ms / 1000, (o->timeout_ms % 1000) * 1000 };
 
 	r->h = h;
@@ -349,15 +328,16 @@ httpc_request(struct httpc *h, const char *url, const struct httpc_opts *o,
 	r->next = h->reqs;
 	h->reqs = r;
 	r->bev = bufferevent_socket_new(h->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (r->bev == NULL || split_url(url, host, sizeof(host), &port, &path) < 0)
+	if (r->bev == NULL || url_parse(url, &u, NULL, 0) < 0)
 		goto fail;
 	bufferevent_setcb(r->bev, read_cb, NULL, event_cb, r);
 	if (o->timeout_ms > 0)
 		bufferevent_set_timeouts(r->bev, &tv, &tv);
 	evbuffer_add_printf(bufferevent_get_output(r->bev),
-	    "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: cgwarden\r\n"
+	    "%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: cgwarden\r\n"
 	    "Accept: application/json\r\nConnection: close\r\n",
-	    o->method ? o->method : "GET", path, o->unix_socket ? "docker" : host);
+	    o->method ? o->method : "GET", *u.path == '/' ? "" : "/", u.path,
+	    o->unix_socket ? "docker" : u.host);
 	if (o->body)
 		evbuffer_add_printf(bufferevent_get_output(r->bev),
 		    "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
@@ -375,7 +355,7 @@ httpc_request(struct httpc *h, const char *url, const struct httpc_opts *o,
 			goto fail;
 		rc = bufferevent_socket_connect(r->bev, (struct sockaddr *)&sun, sizeof(sun));
 	} else
-		rc = bufferevent_socket_connect_hostname(r->bev, NULL, AF_UNSPEC, host, port);
+		rc = bufferevent_socket_connect_hostname(r->bev, NULL, AF_UNSPEC, u.host, u.port);
 	if (rc < 0)
 		goto fail;
 	return r;

@@ -1,7 +1,8 @@
 /*
- * Journal entries of events.  The field list is built by a pure function
- * (journal_fields) and handed to sd_journal_sendv() whole, so that the
- * entry the journal stores is the one the unit test reads.
+ * Journal entries of events, a sink of the event bus like the others.
+ * The field list is built by a pure function (journal_fields) and handed
+ * to sd_journal_sendv() whole, so that the entry the journal stores is
+ * the one the unit test reads.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +13,7 @@
 
 #include "events.h"
 #include "journal.h"
+#include "log.h"
 #include "xmalloc.h"
 
 static void
@@ -85,7 +87,8 @@ journal_fields_free(char **f, size_t n)
 		free(f[i]);
 }
 
-int
+/* Sends the entry to journald: 0 or -errno. */
+static int
 journal_send(const struct gevent *e)
 {
 	char *f[JOURNAL_MAX_FIELDS];
@@ -100,4 +103,28 @@ journal_send(const struct gevent *e)
 	rc = sd_journal_sendv(iov, (int)n);
 	journal_fields_free(f, n);
 	return rc;
+}
+
+/*
+ * Under the journal, events_emit writes no line: the entry is the telling,
+ * and the line only what takes its place when journald refuses the entry.
+ */
+static void
+on_event(const struct gevent *e, void *arg)
+{
+	(void)arg;
+	if (log_journal() && journal_send(e) < 0)
+		events_log(e);
+}
+
+void
+journal_init(void)
+{
+	events_subscribe(on_event, NULL);
+}
+
+void
+journal_free(void)
+{
+	events_unsubscribe(on_event, NULL);
 }

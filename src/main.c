@@ -35,6 +35,7 @@
 #include "flow.h"
 #include "guard.h"
 #include "httpc.h"
+#include "journal.h"
 #include "kwatch.h"
 #include "log.h"
 #include "metrics.h"
@@ -406,6 +407,7 @@ shutdown_all(void)
 	if (d.base)
 		event_base_free(d.base);
 	cgroup_hierarchy_free(&d.hs);
+	journal_free();
 	config_free(d.cf);
 }
 
@@ -425,6 +427,7 @@ main(int argc, char **argv)
 		config_free(d.cf);
 		return 0;
 	}
+	journal_init();
 	if (cgroup_detect(d.cf->cgroup_root, "/proc/self/mountinfo", d.cf->ignore_unified,
 	    &d.hs, err, sizeof(err)) < 0)
 		fatalx("%s", err);

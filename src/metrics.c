@@ -24,6 +24,7 @@
 #include "guard.h"
 #include "log.h"
 #include "metrics.h"
+#include "posture.h"
 #include "report.h"
 #include "sample.h"
 #include "xmalloc.h"
@@ -165,8 +166,9 @@ render_posture(struct evbuffer *out, struct row *r, size_t n)
 	family(out, "cgwarden_posture_findings", "gauge",
 	    "Security findings on the container (see cgwardenctl audit), by check and severity.");
 	for (size_t i = 0; i < n; i++) {
-		const struct audit_finding *f;
-		size_t nf = audit_findings(r[i].c, &f);
+		const struct audit_list *l = posture_findings(r[i].c->id);
+		const struct audit_finding *f = l != NULL ? l->f : NULL;
+		size_t nf = l != NULL ? l->n : 0;
 
 		for (size_t j = 0; j < nf; j++) {
 			unsigned count = 0;

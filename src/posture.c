@@ -81,6 +81,16 @@ struct posture {
 	struct run *runs;
 };
 
+/* The findings of a container's last inspect, until it is gone. */
+struct held {
+	char id[ID_LEN + 1];
+	struct audit_list l;
+};
+
+/* By id, sorted, for the lookup of every container at every scrape. */
+static struct held **held;
+static size_t nheld, heldcap;
+
 /* The Docker sockets a bind mount could expose, resolved. */
 struct socks {
 	size_t n;
@@ -162,6 +172,74 @@ posture_exposes(const char *path, const char *sock, char *which, size_t len)
 	return r;
 }
 
+/* Where id is in held, or would be: *found says which. */
+static size_t
+held_index(const char *id, int *found)
+{
+	size_t lo = 0, hi = nheld;
+
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(held[mid]->id, id);
+
+		if (cmp == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The entry of id, made empty when it has none. */
+static struct held *
+held_get(const char *id)
+{
+	int found;
+	size_t i = held_index(id, &found);
+	struct held *h;
+
+	if (found)
+		return held[i];
+	if (nheld == heldcap) {
+		heldcap = heldcap ? heldcap * 2 : 64;
+		held = xreallocarray(held, heldcap, sizeof(*held));
+	}
+	h = xcalloc(1, sizeof(*h));
+	snprintf(h->id, sizeof(h->id), "%s", id);
+	memmove(&held[i + 1], &held[i], (nheld - i) * sizeof(*held));
+	held[i] = h;
+	nheld++;
+	return h;
+}
+
+const struct audit_list *
+posture_findings(const char *id)
+{
+	int found;
+	size_t i = held_index(id, &found);
+
+	return found ? &held[i]->l : NULL;
+}
+
+void
+posture_forget(const char *id)
+{
+	int found;
+	size_t i = held_index(id, &found);
+
+	if (!found)
+		return;
+	audit_list_free(&held[i]->l);
+	free(held[i]);
+	memmove(&held[i], &held[i + 1], (nheld - i - 1) * sizeof(*held));
+	nheld--;
+}
+
 /* The limits the container's cgroup holds it to now. */
 static void
 read_limits(const struct container *c, struct audit_limits *eff)
@@ -221,28 +299,29 @@ emit(const struct container *c, const struct audit_finding *f)
  * new (the caller applies the rule's on_docker_socket), else 0.
  */
 int
-posture_inspected(struct container *c, struct json_object *inspect, const char *sock)
+posture_inspected(const struct container *c, struct json_object *inspect, const char *sock)
 {
-	struct audit_list *l = xcalloc(1, sizeof(*l));
+	struct audit_list l = { 0 };
 	struct audit_limits eff;
 	struct socks s;
+	struct held *h;
 	int socket_new = 0;
 
 	socks_init(&s, sock);
 	read_limits(c, &eff);
-	if (audit_container(inspect, &eff, exposes_socket, &s, l) < 0) {
-		free(l);
+	if (audit_container(inspect, &eff, exposes_socket, &s, &l) < 0) {
+		audit_list_free(&l);
 		return 0;
 	}
-	for (size_t i = 0; i < l->n; i++)
-		if (l->f[i].sev != AUDIT_INFO && !had(c->posture, &l->f[i])) {
-			emit(c, &l->f[i]);
-			if (strcmp(l->f[i].check, "docker-socket-mounted") == 0)
+	h = held_get(c->id);
+	for (size_t i = 0; i < l.n; i++)
+		if (l.f[i].sev != AUDIT_INFO && !had(&h->l, &l.f[i])) {
+			emit(c, &l.f[i]);
+			if (strcmp(l.f[i].check, "docker-socket-mounted") == 0)
 				socket_new = 1;
 		}
-	audit_list_free(c->posture);
-	free(c->posture);
-	c->posture = l;
+	audit_list_free(&h->l);
+	h->l = l;
 	return socket_new;
 }
 
@@ -755,6 +834,11 @@ posture_new(struct httpc *h, struct ctable *t)
 void
 posture_free(struct posture *p)
 {
+	while (nheld > 0)
+		posture_forget(held[nheld - 1]->id);
+	free(held);
+	held = NULL;
+	heldcap = 0;
 	if (p == NULL)
 		return;
 	while (p->runs)

@@ -1,4 +1,4 @@
-/* Events: the journal entry's fields, the alert, the Alertmanager URL, the JSON. */
+/* Events: the journal entry's fields, the alert, the JSON. */
 #include <json.h>
 #include <stdlib.h>
 #include <syslog.h>
@@ -234,44 +234,6 @@ test_alert(void)
 	CHECK(alertmgr_alert(&e, "h") == NULL);
 }
 
-static void
-test_url(void)
-{
-	struct alertmgr_url u;
-	char err[256];
-
-	CHECK(alertmgr_parse_url("http://127.0.0.1:9093", &u, err, sizeof(err)) == 0);
-	CHECK_STR(u.host, "127.0.0.1");
-	CHECK(u.port == 9093);
-	CHECK_STR(u.prefix, "");
-	CHECK(alertmgr_parse_url("http://am.example/", &u, err, sizeof(err)) == 0);
-	CHECK_STR(u.host, "am.example");
-	CHECK(u.port == 80);
-	CHECK_STR(u.prefix, "");
-	CHECK(alertmgr_parse_url("http://am:9093/alertmanager//", &u, err, sizeof(err)) == 0);
-	CHECK_STR(u.prefix, "/alertmanager");
-	/* the whole endpoint instead of the base */
-	CHECK(alertmgr_parse_url("http://am:9093/am/api/v2/alerts", &u, err, sizeof(err)) == 0);
-	CHECK_STR(u.prefix, "/am");
-
-	CHECK(alertmgr_parse_url("https://am:9093", &u, err, sizeof(err)) < 0);
-	CHECK(strstr(err, "https is not supported") != NULL);
-	CHECK(alertmgr_parse_url("ftp://am", &u, err, sizeof(err)) < 0);
-	CHECK_STR(err, "'ftp://am' is not an http:// URL");
-	CHECK(alertmgr_parse_url("http://am:0", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://am:65536", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://am:", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://am:90x/", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://:9093", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://u:p@am:9093", &u, err, sizeof(err)) < 0);
-	CHECK(strstr(err, "user:password") != NULL);
-	CHECK(alertmgr_parse_url("http://[::1]:9093", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://am:9093/x?y=1", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://am:9093/a b", &u, err, sizeof(err)) < 0);
-	CHECK(alertmgr_parse_url("http://am:9093/a\r\nX: y", &u, err, sizeof(err)) < 0);
-}
-
 static int sunk;
 static enum gev_kind sunk_kind;
 
@@ -320,7 +282,6 @@ main(void)
 	test_message_ids();
 	test_describe();
 	test_alert();
-	test_url();
 	test_emit_json();
 	return unit_done("test_events");
 }

@@ -1,6 +1,10 @@
-/* The metrics text: label escaping, series per container, counters, the histogram. */
+/*
+ * The metrics text: label escaping, series per container, posture
+ * findings, counters, the histogram.
+ */
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <json.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -9,6 +13,7 @@
 #include "guard.h"
 #include "log.h"
 #include "metrics.h"
+#include "posture.h"
 #include "sample.h"
 #include "unit.h"
 #include "xmalloc.h"
@@ -105,6 +110,7 @@ test_render(void)
 	struct docker *none = NULL;
 	const char *a = "aaaa000000000000000000000000000000000000000000000000000000000001";
 	const char *b = "bbbb000000000000000000000000000000000000000000000000000000000002";
+	struct json_object *o;
 	char *s, want[512];
 
 	t.c = xcalloc(2, sizeof(*t.c));
@@ -159,6 +165,22 @@ test_render(void)
 	CHECK(strstr(s, "cgwarden_sample_seconds_bucket{le=\"+Inf\"} 2\n") != NULL);
 	CHECK(strstr(s, "cgwarden_sample_seconds_count 2\n") != NULL);
 	CHECK(strstr(s, "cgwarden_sample_seconds_sum 2.000030000\n") != NULL);
+	free(s);
+
+	/* the findings of the last inspect are posture's, read at each scrape */
+	o = json_object_from_file("tests/unit/fixtures/audit/privileged.json");
+	CHECK(o != NULL);
+	posture_inspected(t.c[0], o, "");
+	json_object_put(o);
+	s = render();
+	snprintf(want, sizeof(want), "cgwarden_posture_findings{id=\"%s\",name=\"we\\\"ird\\\\na"
+	    "\\nme\",image=\"img:1\",check=\"privileged\",severity=\"high\"} 1\n", b);
+	CHECK(strstr(s, want) != NULL);
+	CHECK(strstr(s, "cgwarden_posture_findings{id=\"aaaa") == NULL);
+	free(s);
+	posture_forget(b);
+	s = render();
+	CHECK(strstr(s, "cgwarden_posture_findings{") == NULL);
 	free(s);
 
 	/* a container that is gone takes its series with it */
