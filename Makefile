@@ -19,8 +19,10 @@ endif
 CPPFLAGS += -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
 
-SRCS    = $(wildcard src/*.c)
-OBJS    = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+# src/ holds one folder per layer, bottom up (README: Layout); objects are flat.
+SRCS    = $(wildcard src/*/*.c)
+OBJS    = $(patsubst %.c,$(BUILD)/obj/%.o,$(notdir $(SRCS)))
+vpath %.c $(sort $(dir $(SRCS)))
 LIBOBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNITS   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/*.c))
@@ -36,7 +38,7 @@ DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
 .PHONY: all deps check unit system docker system-v2 run demo install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/cgwardend: $(OBJS)
@@ -129,7 +131,7 @@ bench: deps all
 	@tests/bench/run.sh $(BUILD)
 
 format:
-	clang-format -i src/*.c include/*.h tools/*.c tests/unit/*.c
+	clang-format -i src/*/*.c include/*.h tools/*.c tests/unit/*.c
 
 clean:
 	rm -rf build

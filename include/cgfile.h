@@ -45,7 +45,6 @@ void cg_close(struct cg *);
 
 const char *cg_path(const struct cg *, char *buf, size_t len);
 int cg_file_path(const struct cg *, const char *file, char *buf, size_t len);
-const char *cg_filename(const struct cg *, enum cfile);
 int cg_read(const struct cg *, enum cfile, char *buf, size_t len);
 int cg_read_file(const struct cg *, const char *file, char *buf, size_t len);
 int cg_read_u64(const struct cg *, enum cfile, uint64_t *);

@@ -82,7 +82,6 @@ const char *config_action_name(enum action);
 int config_parse_size(const char *, uint64_t *);
 int config_parse_duration(const char *, uint64_t *ms);
 int config_parse_cpus(const char *, uint64_t *milli);
-int config_parse_group(const char *, long long *gid);
 int config_parse_count(const char *, uint64_t *, int allow_max);
 void config_fmt_size(uint64_t, char *, size_t);
 void config_fmt_duration(uint64_t ms, char *, size_t);

@@ -25,7 +25,6 @@ struct control *control_new(struct event_base *, const char *path, long long gid
 void control_free(struct control *);
 /* Who is asking: from SO_PEERCRED. */
 uid_t control_uid(const struct ctl_client *);
-gid_t control_gid(const struct ctl_client *);
 int control_in_group(const struct ctl_client *, long long gid);
 /* Sends the reply and closes the client. */
 void control_reply(struct ctl_client *, const char *text);

@@ -40,8 +40,7 @@ uint64_t counter_get(enum counter);
 const char *counter_name(enum counter);
 /* One sampling pass took ns of CPU: counted, summed and put in its bucket. */
 void counters_observe_pass(uint64_t ns);
-/* Passes per bucket (not cumulative), and each bucket's upper bound in ns. */
+/* Passes per bucket (not cumulative): upper bounds 10 µs to 1 s, as metrics.c names them. */
 uint64_t counters_bucket(size_t i);
-uint64_t counters_bucket_ns(size_t i);
 
 #endif

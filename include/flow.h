@@ -28,8 +28,6 @@ void flow_set_docker(struct flow *, struct docker *);
 void flow_set_kwatch(struct flow *, struct kwatch *);
 /* (Re)arms the interval pass at the config's interval. */
 void flow_start_tick(struct flow *);
-/* Sample it, judge it, hold its ceilings: the one path of every container. */
-void flow_container(struct flow *, struct container *, uint64_t now);
 /* Every container once, then the guard's tick. */
 void flow_pass(struct flow *);
 void flow_notify_status(const struct flow *);

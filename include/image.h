@@ -4,7 +4,5 @@
 #include <stddef.h>
 
 int image_match(const char *pattern, const char *ref);
-int image_normalize(const char *ref, char *name, size_t namelen,
-    char *suffix, size_t suffixlen);
 
 #endif

@@ -12,7 +12,6 @@ typedef void (*kwatch_cb)(const char *id, void *arg);
 
 struct kwatch *kwatch_new(struct event_base *, kwatch_cb, void *arg);
 void kwatch_free(struct kwatch *);
-int kwatch_add(struct kwatch *, const char *path, const char *id);
 /* Watches the notifying files of a v2 directory (nothing for a v1 one). */
 void kwatch_dir(struct kwatch *, const struct cg *, const char *id);
 size_t kwatch_count(const struct kwatch *);

@@ -8,7 +8,6 @@
 struct json_object;
 
 const char *report_state(const struct container *);
-struct json_object *report_container_json(const struct container *);
 struct json_object *report_status_json(const struct ctable *);
 void report_oneshot(const struct ctable *, FILE *);
 

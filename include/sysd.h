@@ -3,7 +3,8 @@
 #define CGW_SYSD_H
 #include <stdint.h>
 
-#include "container.h"
+#include "cgfile.h"
+#include "config.h"
 
 struct event_base;
 struct sysd;

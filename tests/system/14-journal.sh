@@ -21,7 +21,7 @@ sed 's,@DOCDIR@,/usr/local/share/doc/cgwarden,g' "$TOP/conf/cgwarden.catalog" \
 journalctl --root="$ROOT" --update-catalog > "$WORK/catalog.out" 2>&1
 eq "journalctl --update-catalog takes it, silently" "$? $(cat "$WORK/catalog.out")" "0 "
 journalctl --root="$ROOT" --list-catalog > "$WORK/catalog.list" 2>&1
-IDS=$(sed -n '/message_ids\[GEV_COUNT\]/,/^};/p' "$TOP/src/events.c" | grep -o '"[0-9a-f]\{32\}"' | tr -d '"')
+IDS=$(sed -n '/message_ids\[GEV_COUNT\]/,/^};/p' "$(find "$TOP/src" -name events.c)" | grep -o '"[0-9a-f]\{32\}"' | tr -d '"')
 eq "one id per event kind in events.c" "$(echo "$IDS" | wc -l)" 7
 missing=""
 for id in $IDS; do grep -q "^$id cgwarden: " "$WORK/catalog.list" || missing="$missing $id"; done

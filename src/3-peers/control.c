@@ -110,12 +110,6 @@ control_uid(const struct ctl_client *cl)
 	return cl->cred.uid;
 }
 
-gid_t
-control_gid(const struct ctl_client *cl)
-{
-	return cl->cred.gid;
-}
-
 void
 control_reply(struct ctl_client *cl, const char *text)
 {

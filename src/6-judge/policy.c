@@ -1,4 +1,9 @@
-/* Ceiling decisions (pure): no I/O here, every input is an argument. */
+/*
+ * The decisions (pure): no I/O here, every input is an argument.  The
+ * ceiling a limit should hold, whether a ring of samples is a spike or
+ * deserves the fast rate, and policy_decide: what the guard does, and
+ * why, on a spike, on_docker_socket, kill_after, kill and thaw.
+ */
 #include <stddef.h>
 #include <string.h>
 

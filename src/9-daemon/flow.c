@@ -45,7 +45,7 @@ monitoring(const struct flow *f)
 }
 
 /* Sample it, judge it, hold its ceilings: the one path of every container. */
-void
+static void
 flow_container(struct flow *f, struct container *c, uint64_t now)
 {
 	if (guard_samples(c))

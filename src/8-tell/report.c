@@ -60,7 +60,7 @@ sampled_ms(const struct sample *s)
 	return now - (uint32_t)((uint32_t)now - s->t_ms);
 }
 
-struct json_object *
+static struct json_object *
 report_container_json(const struct container *c)
 {
 	struct json_object *o = json_object_new_object(), *paths;

@@ -4,7 +4,7 @@
  * cgroup.events changes (frozen, populated) and when memory.events does
  * (high, max, oom): the container is sampled and judged then, not at the
  * next tick.  v1's pids.events raises nothing, so v1 containers rely on
- * sampling (the guard's hot set).  A watch goes away by itself with its
+ * sampling (the fast rate the guard asks of the sampler).  A watch goes away by itself with its
  * cgroup (IN_IGNORED).  On a hybrid host the unified tree has only
  * cgroup.events: it confirms a freeze.
  */
@@ -102,7 +102,7 @@ kwatch_free(struct kwatch *k)
 }
 
 /* Watches one file of a container for modification: 0, or -errno. */
-int
+static int
 kwatch_add(struct kwatch *k, const char *path, const char *id)
 {
 	int wd = inotify_add_watch(k->fd, path, IN_MODIFY);

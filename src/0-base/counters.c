@@ -68,9 +68,3 @@ counters_bucket(size_t i)
 {
 	return i < CNT_NBUCKETS ? buckets[i] : 0;
 }
-
-uint64_t
-counters_bucket_ns(size_t i)
-{
-	return i < CNT_NBUCKETS ? bucket_ns[i] : 0;
-}

@@ -57,8 +57,6 @@ container_get(struct ctable *t, const char *id)
 	memcpy(c->id, id, ID_LEN + 1);
 	for (int f = 0; f < CF_COUNT; f++)
 		c->src[f] = NULL;
-	for (int k = 0; k < KNOB_COUNT; k++)
-		c->docker_limit[k] = LIMIT_MAX;
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->c = xreallocarray(t->c, t->cap, sizeof(*t->c));

@@ -76,7 +76,7 @@ cg_file_path(const struct cg *g, const char *file, char *buf, size_t len)
 	    -ENAMETOOLONG : 0;
 }
 
-const char *
+static const char *
 cg_filename(const struct cg *g, enum cfile f)
 {
 	return (g->v2 ? v2_files : v1_files)[f];

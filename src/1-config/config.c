@@ -19,6 +19,8 @@
 #include "url.h"
 #include "xmalloc.h"
 
+static int config_parse_group(const char *s, long long *gid);
+
 static const char *const rule_keys[RK_COUNT] = {
 	"pids_max", "memory_max", "cpus", "spike_rate", "spike_fork_failures",
 	"action", "kill_after", "on_docker_socket",
@@ -886,7 +888,7 @@ config_match(const struct config *cf, const char *image)
 }
 
 /* A group by name (from the group database) or number: 0, or -1. */
-int
+static int
 config_parse_group(const char *s, long long *gid)
 {
 	struct group *gr;

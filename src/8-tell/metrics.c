@@ -2,7 +2,8 @@
  * Prometheus metrics over HTTP (text format 0.0.4), served by libevent's
  * evhttp on the daemon's own loop.  Every scrape is rendered from the
  * live container table, so the series of a container that is gone are
- * gone with it; only host-wide counters are kept here.
+ * gone with it; the host-wide counts are rendered from counters.c and
+ * nothing is counted here.
  */
 #include <errno.h>
 #include <event2/buffer.h>

@@ -14,7 +14,7 @@
  * and its tag or digest suffix (":1.25", "@sha256:…", or "").  Returns 0,
  * or -1 when a buffer is too small.
  */
-int
+static int
 image_normalize(const char *ref, char *name, size_t namelen, char *suffix,
     size_t suffixlen)
 {
