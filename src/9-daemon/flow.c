@@ -150,6 +150,12 @@ flow_free(struct flow *f)
 {
 	if (f == NULL)
 		return;
+	/* What the guard, enforce and the sampler keep of each container goes with the flow. */
+	for (size_t i = 0; i < f->t->n; i++) {
+		if (f->guard != NULL)
+			guard_forget(f->guard, f->t->c[i]);
+		enforce_forget(f->t->c[i]);
+	}
 	sample_free();
 	if (f->tick)
 		event_free(f->tick);
