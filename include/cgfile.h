@@ -36,6 +36,7 @@ struct cg {
 	char *rel;         /* below it */
 	int fd[CF_COUNT];  /* held fd, FD_ONDEMAND, or -1: not in this hierarchy */
 	unsigned gen;      /* discovery pass that last saw it */
+	uint64_t ino;      /* the directory's inode: on cgroup2, its cgroup id */
 };
 
 /* Opens the directory rel of hierarchy hidx and its files; rel is the caller's. */
@@ -45,6 +46,7 @@ void cg_close(struct cg *);
 
 const char *cg_path(const struct cg *, char *buf, size_t len);
 int cg_file_path(const struct cg *, const char *file, char *buf, size_t len);
+const char *cg_filename(const struct cg *, enum cfile);
 int cg_read(const struct cg *, enum cfile, char *buf, size_t len);
 int cg_read_file(const struct cg *, const char *file, char *buf, size_t len);
 int cg_read_u64(const struct cg *, enum cfile, uint64_t *);

@@ -24,8 +24,8 @@ struct sample {
 
 #define RING 16
 #define ID_LEN 64
-#define SAMPLE_NONE UINT32_MAX /* in a ring sample: could not be read */
-#define USAGE_NONE UINT64_MAX  /* mem, cpu_ns: could not be read */
+#define SAMPLE_NONE UINT32_MAX /* in a ring sample: not read, or could not be */
+#define USAGE_NONE UINT64_MAX  /* in a usage read: could not be read */
 #define SPIKE_WINDOW_MS 1000
 /* The sample ring keeps slots at least this far apart, so that its 16
  * slots span the whole spike window however fast a container is sampled. */
@@ -62,10 +62,9 @@ struct container {
 	/* the sampler's */
 	struct sample ring[RING];
 	unsigned nsamples;
-	uint64_t mem;      /* latest memory usage, bytes */
-	uint64_t cpu_ns;   /* latest CPU usage, ns */
 	uint64_t fast_until_ms; /* sampled fast until (monotonic) */
 	uint8_t fast;           /* in the fast set */
+	uint8_t fast_why;       /* why (enum source) */
 	/* theirs alone */
 	struct guard_state *guard;
 	struct enforce_state *enforce;

@@ -37,6 +37,7 @@ struct gevent {
 	const char *reason;        /* why, one line: "42 forks refused in 12 ms" */
 	const char *history;       /* pids.current/pids.max samples, oldest first */
 	const char *top;           /* top process names with counts: "sh 97, sleep 1" */
+	const char *seen_by;       /* spike: what made the guard look (the interval pass, an event...) */
 	const char *check;         /* posture: the check id */
 	const char *severity;      /* posture: high, medium, low, info */
 	const char *message;       /* the whole fact as one readable line */

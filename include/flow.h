@@ -10,6 +10,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "container.h"
+#include "kwatch.h"
 
 struct event_base;
 struct guard;
@@ -35,7 +36,7 @@ void flow_notify_status(const struct flow *);
 /* Handlers for discovery, kwatch and the Docker client; arg is the flow. */
 void flow_found(struct container *, int hidx, void *arg);
 void flow_gone(struct container *, void *arg);
-void flow_kernel_event(const char *id, void *arg);
+void flow_kernel_event(const char *id, enum kw_kind, void *arg);
 void flow_meta(struct container *, void *arg);
 void flow_docker_event(struct container *, const char *action, void *arg);
 void flow_inspect(struct container *, struct json_object *, void *arg);

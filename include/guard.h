@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "container.h"
+#include "sample.h"
 
 struct docker;
 struct guard;
@@ -37,7 +38,7 @@ void guard_forget(struct guard *, struct container *);
 /* Whether it is to be sampled: not while frozen or killed. */
 int guard_samples(const struct container *);
 /* After every sample: fast or not, spike or not. */
-void guard_check(struct guard *, struct container *, uint64_t now);
+void guard_check(struct guard *, struct container *, uint64_t now, enum source seen_by);
 void guard_refresh(struct guard *, struct container *);
 void guard_tick(struct guard *, uint64_t now);
 /*

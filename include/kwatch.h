@@ -7,13 +7,21 @@
 struct event_base;
 struct kwatch;
 
-/* The file of container id changed. */
-typedef void (*kwatch_cb)(const char *id, void *arg);
+/* What changed: an event file (pids.events, cgroup.events...) or a limit file. */
+enum kw_kind { KW_EVENTS, KW_LIMIT };
+
+/* A file of container id changed. */
+typedef void (*kwatch_cb)(const char *id, enum kw_kind, void *arg);
 
 struct kwatch *kwatch_new(struct event_base *, kwatch_cb, void *arg);
 void kwatch_free(struct kwatch *);
 /* Watches the notifying files of a v2 directory (nothing for a v1 one). */
 void kwatch_dir(struct kwatch *, const struct cg *, const char *id);
+/*
+ * Watches the limit files of a directory (any cgroup version: a write
+ * raises IN_MODIFY): 0, or -errno when one could not be watched.
+ */
+int kwatch_limits(struct kwatch *, const struct cg *, const char *id);
 size_t kwatch_count(const struct kwatch *);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -76,7 +77,7 @@ cg_file_path(const struct cg *g, const char *file, char *buf, size_t len)
 	    -ENAMETOOLONG : 0;
 }
 
-static const char *
+const char *
 cg_filename(const struct cg *g, enum cfile f)
 {
 	return (g->v2 ? v2_files : v1_files)[f];
@@ -191,11 +192,16 @@ cg_note_get(const struct cg *g, const char *key, char *buf, size_t len)
 	return (int)n;
 }
 
-/* Files read every pass are held open; the others are opened when read. */
+/*
+ * Files read every pass (pids.current) or at the fast rate (pids.events)
+ * are held open: two per container, so 5,000 fit in a 20,000-fd limit.
+ * The others (limits, usage, the freezer) are read when someone asks and
+ * opened then.
+ */
 static int
 held(enum cfile f)
 {
-	return f != CF_FREEZE && f != CF_CPU_PERIOD;
+	return f == CF_PIDS_CUR || f == CF_PIDS_EVENTS;
 }
 
 /* Files read only to sample, never written: one hierarchy is enough. */
@@ -245,12 +251,16 @@ cg_open(const struct hierarchy *hs, int hidx, char *rel)
 	const struct hier *h = &hs->h[hidx];
 	const char *const *names = h->v2 ? v2_files : v1_files;
 	char fpath[PATH_MAX];
+	struct stat st;
 	struct cg *g = xcalloc(1, sizeof(*g));
 
 	g->hidx = hidx;
 	g->v2 = h->v2;
 	g->mount = h->mount;
 	g->rel = rel;
+	/* A cgroup2 directory's inode is its cgroup id, as BPF tells it. */
+	if (cg_path(g, fpath, sizeof(fpath)) != NULL && stat(fpath, &st) == 0)
+		g->ino = (uint64_t)st.st_ino;
 	for (int f = 0; f < CF_COUNT; f++) {
 		g->fd[f] = -1;
 		if (names[f] == NULL || !(h->ctrls & (1u << file_ctrl[f])))

@@ -25,6 +25,7 @@
 
 struct kw {
 	int wd;
+	enum kw_kind kind;
 	char id[KW_ID_LEN + 1];
 };
 
@@ -37,14 +38,36 @@ struct kwatch {
 	void *arg;
 };
 
+/*
+ * The kernel hands out watch descriptors in rising order, and the table
+ * keeps that order, so that an event finds its watch by bisection even
+ * among tens of thousands: the watch of wd, or where it would go.
+ */
+static size_t
+find(const struct kwatch *k, int wd)
+{
+	size_t lo = 0, hi = k->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k->w[mid].wd < wd)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void
 forget(struct kwatch *k, int wd)
 {
-	for (size_t i = 0; i < k->n; i++)
-		if (k->w[i].wd == wd) {
-			k->w[i] = k->w[--k->n];
-			return;
-		}
+	size_t i = find(k, wd);
+
+	if (i < k->n && k->w[i].wd == wd) {
+		memmove(&k->w[i], &k->w[i + 1], (k->n - i - 1) * sizeof(k->w[0]));
+		k->n--;
+	}
 }
 
 static void
@@ -64,15 +87,16 @@ readable(evutil_socket_t fd, short what, void *arg)
 				forget(k, ev->wd);
 				continue;
 			}
-			for (size_t i = 0; i < k->n; i++)
-				if (k->w[i].wd == ev->wd) {
-					char id[KW_ID_LEN + 1];
+			size_t i = find(k, ev->wd);
 
-					/* the callback may add watches: copy first */
-					memcpy(id, k->w[i].id, sizeof(id));
-					k->cb(id, k->arg);
-					break;
-				}
+			if (i < k->n && k->w[i].wd == ev->wd) {
+				char id[KW_ID_LEN + 1];
+				enum kw_kind kind = k->w[i].kind;
+
+				/* the callback may add watches: copy first */
+				memcpy(id, k->w[i].id, sizeof(id));
+				k->cb(id, kind, k->arg);
+			}
 		}
 }
 
@@ -103,35 +127,41 @@ kwatch_free(struct kwatch *k)
 
 /* Watches one file of a container for modification: 0, or -errno. */
 static int
-kwatch_add(struct kwatch *k, const char *path, const char *id)
+kwatch_add(struct kwatch *k, const char *path, const char *id, enum kw_kind kind)
 {
 	int wd = inotify_add_watch(k->fd, path, IN_MODIFY);
+	size_t i;
 
 	if (wd < 0)
 		return -errno;
-	for (size_t i = 0; i < k->n; i++)
-		if (k->w[i].wd == wd)
-			return 0;
+	i = find(k, wd);
+	if (i < k->n && k->w[i].wd == wd)
+		return 0;
 	if (k->n == k->cap) {
 		k->cap = k->cap ? k->cap * 2 : 64;
 		k->w = xreallocarray(k->w, k->cap, sizeof(*k->w));
 	}
-	k->w[k->n].wd = wd;
-	snprintf(k->w[k->n].id, sizeof(k->w[k->n].id), "%s", id);
+	memmove(&k->w[i + 1], &k->w[i], (k->n - i) * sizeof(k->w[0]));
+	k->w[i].wd = wd;
+	k->w[i].kind = kind;
+	snprintf(k->w[i].id, sizeof(k->w[i].id), "%s", id);
 	k->n++;
 	return 0;
 }
 
-static void
-watch_file(struct kwatch *k, const struct cg *g, const char *file, const char *id)
+/* 0, or -errno (-ENOENT: the file is not there, nothing to watch). */
+static int
+watch_file(struct kwatch *k, const struct cg *g, const char *file, const char *id,
+    enum kw_kind kind)
 {
 	char path[PATH_MAX];
 	int rc;
 
 	if (cg_file_path(g, file, path, sizeof(path)) < 0)
-		return;
-	if ((rc = kwatch_add(k, path, id)) < 0 && rc != -ENOENT)
+		return -ENAMETOOLONG;
+	if ((rc = kwatch_add(k, path, id, kind)) < 0 && rc != -ENOENT)
 		log_debug("%s: no inotify watch: %s", path, strerror(-rc));
+	return rc;
 }
 
 /* Watches the container's v2 event files, where it has them. */
@@ -141,10 +171,28 @@ kwatch_dir(struct kwatch *k, const struct cg *g, const char *id)
 	if (k == NULL || g == NULL || !g->v2)
 		return;
 	if (g->fd[CF_PIDS_EVENTS] != -1)
-		watch_file(k, g, "pids.events", id);
+		watch_file(k, g, "pids.events", id, KW_EVENTS);
 	if (g->fd[CF_MEM_CUR] != -1)
-		watch_file(k, g, "memory.events", id);
-	watch_file(k, g, "cgroup.events", id);
+		watch_file(k, g, "memory.events", id, KW_EVENTS);
+	watch_file(k, g, "cgroup.events", id, KW_EVENTS);
+}
+
+int
+kwatch_limits(struct kwatch *k, const struct cg *g, const char *id)
+{
+	static const enum cfile limit_file[] = { CF_PIDS_MAX, CF_MEM_MAX, CF_CPU_MAX };
+	int rc = 0, r;
+
+	if (k == NULL || g == NULL)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(limit_file) / sizeof(limit_file[0]); i++) {
+		if (g->fd[limit_file[i]] == -1)
+			continue;
+		if ((r = watch_file(k, g, cg_filename(g, limit_file[i]), id, KW_LIMIT)) < 0 &&
+		    r != -ENOENT)
+			rc = r;
+	}
+	return rc;
 }
 
 size_t

@@ -170,6 +170,7 @@ events_json(const struct gevent *e)
 	add_str(o, "reason", e->reason);
 	add_str(o, "history", e->history);
 	add_str(o, "top", e->top);
+	add_str(o, "seen_by", e->seen_by);
 	if (e->kind == GEV_POSTURE) {
 		add_str(o, "check", e->check);
 		add_str(o, "severity", e->severity);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "notice.h"
+#include "sample.h"
 
 /*
  * pids.max as the kernel has it now: the runtime may have written the
@@ -30,6 +31,13 @@ notice_init(struct notice *n, enum gev_kind kind, const struct container *c)
 	if (container_limit(c, KNOB_PIDS, &e->pids_max) < 0)
 		e->pids_max = UINT64_MAX;
 	e->fork_failures = s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : UINT64_MAX;
+	if (e->fork_failures == UINT64_MAX) {
+		/* The pass did not read it (a quiet container): the file now. */
+		struct usage u;
+
+		sample_usage(c, &u);
+		e->fork_failures = u.fork_failures;
+	}
 	container_label(c, n->label, sizeof(n->label));
 	n->message[0] = '\0';
 }

@@ -1,8 +1,8 @@
 /*
- * Sampling: pids.current (what docker stats shows as PIDS), the "max"
- * counter of pids.events, memory and CPU usage, into a small ring per
- * container.  pread() on fds opened at discovery; nothing is allocated
- * on the way.  This file is the ring's one writer, and keeps each
+ * Sampling: pids.current (what docker stats shows as PIDS) and the "max"
+ * counter of pids.events into a small ring per container, pread() on
+ * fds opened at discovery; nothing is allocated on the way.  Memory and
+ * CPU usage are read when someone asks (status, a scrape), not per pass.  This file is the ring's one writer, and keeps each
  * container's rate: the interval pass samples every container, and the
  * fast set (containers someone asked to watch closely: the guard, for a
  * young, growing or freezing one) every SAMPLE_FAST_MS.
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "sample.h"
 #include "xmalloc.h"
 
@@ -65,13 +66,15 @@ narrow(uint64_t v)
  * While it is sampled fast (or on every kernel event), the newest slot
  * is overwritten until it is RING_SPACING_MS past the one before: the
  * ring then still spans the spike window, and its newest slot is always
- * this sample.
+ * this sample.  A quiet container costs one pread (pids.current);
+ * refused forks (pids.events) are read only when full (the fast rate, a
+ * kernel event), since a fork is refused only at the limit and a
+ * container near it is sampled fast.
  */
 void
-sample_container(struct container *c, uint64_t now_ms)
+sample_container(struct container *c, uint64_t now_ms, int full)
 {
 	struct sample *r;
-	const struct cg *cpu = c->src[CF_CPU_USAGE];
 
 	if (c->nsamples >= 2 &&
 	    (uint32_t)((uint32_t)now_ms - c->ring[(c->nsamples - 2) % RING].t_ms) < RING_SPACING_MS)
@@ -80,15 +83,26 @@ sample_container(struct container *c, uint64_t now_ms)
 
 	r->t_ms = (uint32_t)now_ms;
 	r->pids = narrow(read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR));
-	r->fork_failures = narrow(key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max"));
-	c->mem = read_or_none(c->src[CF_MEM_CUR], CF_MEM_CUR);
-	if (cpu && cpu->v2) {
-		c->cpu_ns = key_or_none(cpu, CF_CPU_USAGE, "usage_usec");
-		if (c->cpu_ns != USAGE_NONE)
-			c->cpu_ns *= 1000;
-	} else
-		c->cpu_ns = read_or_none(cpu, CF_CPU_USAGE);
+	r->fork_failures = full ?
+	    narrow(key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max")) : SAMPLE_NONE;
 	c->nsamples++;
+}
+
+void
+sample_usage(const struct container *c, struct usage *u)
+{
+	const struct cg *cpu = c->src[CF_CPU_USAGE];
+
+	u->at_ms = clock_now_ms();
+	u->pids = read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR);
+	u->fork_failures = key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max");
+	u->mem = read_or_none(c->src[CF_MEM_CUR], CF_MEM_CUR);
+	if (cpu && cpu->v2) {
+		u->cpu_ns = key_or_none(cpu, CF_CPU_USAGE, "usage_usec");
+		if (u->cpu_ns != USAGE_NONE)
+			u->cpu_ns *= 1000;
+	} else
+		u->cpu_ns = read_or_none(cpu, CF_CPU_USAGE);
 }
 
 void
@@ -104,13 +118,31 @@ sample_seed(struct container *c, uint64_t now_ms, uint64_t age_ms)
 	c->nsamples = 1;
 }
 
+const char *
+sample_source_name(enum source src)
+{
+	static const char *const names[SRC_COUNT] = {
+		[SRC_PASS] = "the interval pass",
+		[SRC_FOUND] = "its discovery",
+		[SRC_KERNEL] = "the kernel's pids.events event",
+		[SRC_FORKS] = "a fork-burst event (bpf)",
+		[SRC_KMSG] = "the kernel log's first refused fork (kmsg)",
+		[SRC_YOUNG] = "the fast rate (young)",
+		[SRC_SIGNS] = "the fast rate (growing, refusing forks or near its limit)",
+		[SRC_FREEZING] = "the fast rate (freezing)",
+	};
+
+	return src < SRC_COUNT ? names[src] : "?";
+}
+
 void
-sample_fast(struct container *c, uint64_t until_ms)
+sample_fast(struct container *c, uint64_t until_ms, enum source why)
 {
 	if (until_ms > c->fast_until_ms)
 		c->fast_until_ms = until_ms;
 	if (c->fast)
 		return;
+	c->fast_why = (uint8_t)why;
 	if (s.n == s.cap) {
 		s.cap = s.cap ? s.cap * 2 : 16;
 		s.fast = xreallocarray(s.fast, s.cap, sizeof(*s.fast));
@@ -125,6 +157,12 @@ int
 sample_is_fast(const struct container *c)
 {
 	return c->fast;
+}
+
+enum source
+sample_fast_why(const struct container *c)
+{
+	return c->fast ? (enum source)c->fast_why : SRC_PASS;
 }
 
 size_t

@@ -24,6 +24,12 @@
 #include "xmalloc.h"
 
 #define RETRY_MS 5000
+/*
+ * Watched limit files are read again only to catch what inotify cannot
+ * see: every 30 to 60 s, each container at its own pace so that a
+ * thousand found at once do not come due in the same pass.
+ */
+#define RECHECK_MS 60000
 
 static struct ctable *table;
 static struct sysd *systemd;
@@ -54,6 +60,7 @@ struct enforce_state {
 	int via_systemd;  /* a ceiling went in through systemd's D-Bus API */
 	int dbus_refused; /* systemd refused one: cgroupfs from now on */
 	uint64_t due_ms;  /* the limit files are read again from then on (monotonic) */
+	int watched;      /* inotify tells when its limit files are written */
 };
 
 static struct enforce_state *
@@ -185,6 +192,9 @@ write_and_record(struct container *c, struct cg *g, enum knob k, uint64_t cur,
 		counter_add(CNT_ERR_LIMIT_WRITE, 1);
 		ks->ok = 0;
 		ks->retry_at = now_ms + RETRY_MS;
+		/* Come back for it then, not at the next safety re-read. */
+		if (es(c)->due_ms > ks->retry_at)
+			es(c)->due_ms = ks->retry_at;
 		if (!ks->warned) {
 			config_fmt_limit(k, target, to, sizeof(to));
 			log_warnx("container %s: cannot set %s/%s to %s (%s ceiling of rule %s): "
@@ -245,14 +255,17 @@ enforce_set_period(uint64_t ms)
 /*
  * Holds every limit of the container to its rule's ceilings.  However
  * often the container is sampled, its limit files are read at most once
- * a period, unless something said they may have changed (invalidate).
+ * a period (half the interval; 30 to 60 s when inotify watches them),
+ * unless something said they may have changed (invalidate: a write
+ * inotify saw, a Docker event, a reload, a new directory).
  */
 void
 enforce_container(struct container *c, int monitor, uint64_t now_ms)
 {
 	if (now_ms < es(c)->due_ms)
 		return;
-	es(c)->due_ms = now_ms + period_ms;
+	es(c)->due_ms = now_ms + (es(c)->watched ? RECHECK_MS / 2 +
+	    strtoul(c->id + ID_LEN - 8, NULL, 16) % (RECHECK_MS / 2) : period_ms);
 	for (int h = 0; h < MAX_HIER; h++)
 		if (c->cg[h])
 			for (int k = 0; k < KNOB_COUNT; k++)
@@ -274,6 +287,12 @@ uint64_t
 enforce_known_limit(const struct container *c, enum knob k)
 {
 	return c->enforce != NULL && c->enforce->ks[k].ok ? c->enforce->ks[k].value : LIMIT_MAX;
+}
+
+void
+enforce_set_watched(struct container *c, int watched)
+{
+	es(c)->watched = watched;
 }
 
 int

@@ -329,7 +329,7 @@ do_freeze(struct container *c, const char *why, char *err, size_t errlen)
 	/* Hybrid: Docker reads another freezer (v1) than the one used (v2). */
 	s->handoff = used == FREEZER_V2 && dirs.v1frz != NULL ? HANDOFF_SWAP : HANDOFF_GAP;
 	/* The confirmation is looked for at the fast rate. */
-	sample_fast(c, clock_now_ms() + 2 * SAMPLE_FAST_MS);
+	sample_fast(c, clock_now_ms() + 2 * SAMPLE_FAST_MS, SRC_FREEZING);
 	return 0;
 }
 
@@ -422,7 +422,7 @@ tell_kill(const struct container *c, const char *how, const char *why, int say_w
 /* Tells a spike: what was seen, what was decided, what was done. */
 static void
 tell_spike(const struct container *c, const struct facts *f, const struct decision *d,
-    const char *why, const char *hist, const char *top, const char *err)
+    const char *why, const char *hist, const char *top, const char *err, enum source seen_by)
 {
 	struct notice n;
 	char mx[24];
@@ -435,17 +435,19 @@ tell_spike(const struct container *c, const struct facts *f, const struct decisi
 	n.e.reason = why;
 	n.e.history = hist;
 	n.e.top = top;
+	n.e.seen_by = sample_source_name(seen_by);
 	notice_emit(&n, "spike in container %s image %s rule %s: %s; pids %" PRIu64
-	    "/%s; action %s%s%s%s; top: %s", n.label, c->image ? c->image : "?",
+	    "/%s; action %s%s%s%s; top: %s; seen by %s", n.label, c->image ? c->image : "?",
 	    n.e.rule ? n.e.rule : "?", why, n.e.pids_current == UINT64_MAX ? 0 :
 	    n.e.pids_current, mx, d->label, policy_why_text(d->why),
 	    d->unsafe ? " (its cgroup holds cgwardend or init: never acted on)" : err,
-	    f->looping ? " [looping]" : "", top[0] ? top : "-");
+	    f->looping ? " [looping]" : "", top[0] ? top : "-", n.e.seen_by);
 }
 
 /* A spike: decide, capture the evidence, act, decide again if the act failed, tell. */
 static void
-on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t now)
+on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t now,
+    enum source seen_by)
 {
 	char why[256], hist[1024], top[512], err[128] = "", evidence[1600];
 	const char *how = NULL;
@@ -486,7 +488,7 @@ on_spike(struct guard *g, struct container *c, const struct verdict *v, uint64_t
 		decided(g, c, &d, now);
 	if (d.quiet)
 		gs(c)->quiet_until_ms = now + QUIET_MS;
-	tell_spike(c, &f, &d, why, hist, top, err);
+	tell_spike(c, &f, &d, why, hist, top, err, seen_by);
 	if (d.act && d.action == ACTION_FREEZE)
 		handoff(g, c, HANDOFF_SWAP);
 	if (d.act && d.action == ACTION_KILL)
@@ -503,7 +505,7 @@ confirm(struct guard *g, struct container *c, uint64_t now)
 
 	container_dirs(c, &dirs);
 	if (freezer_state(&dirs) != FS_FROZEN) {
-		sample_fast(c, now + 2 * SAMPLE_FAST_MS); /* still waiting for it */
+		sample_fast(c, now + 2 * SAMPLE_FAST_MS, SRC_FREEZING); /* still waiting for it */
 		return;
 	}
 	s->confirm = 0;
@@ -523,7 +525,7 @@ guard_samples(const struct container *c)
 }
 
 void
-guard_check(struct guard *g, struct container *c, uint64_t now)
+guard_check(struct guard *g, struct container *c, uint64_t now, enum source seen_by)
 {
 	struct guard_state *s = gs(c);
 	struct verdict v;
@@ -535,10 +537,10 @@ guard_check(struct guard *g, struct container *c, uint64_t now)
 		return;
 	pids_max = enforce_known_limit(c, KNOB_PIDS);
 	if (policy_hot(c->ring, c->nsamples, pids_max))
-		sample_fast(c, now + CALM_MS);
+		sample_fast(c, now + CALM_MS, SRC_SIGNS);
 	if (now < s->quiet_until_ms || !policy_spike(c->rule, c->ring, c->nsamples, &v))
 		return;
-	on_spike(g, c, &v, now);
+	on_spike(g, c, &v, now, seen_by);
 }
 
 /* The freezer may have changed outside (docker pause/unpause, by hand). */
@@ -601,7 +603,7 @@ young(struct container *c, uint64_t now)
 	/* A thousand containers started at once are not all watched fast:
 	 * past the cap they join the fast set on a sign, as old ones do. */
 	if (sample_fast_count() < YOUNG_FAST_MAX)
-		sample_fast(c, now + YOUNG_MS);
+		sample_fast(c, now + YOUNG_MS, SRC_YOUNG);
 }
 
 void

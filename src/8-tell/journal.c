@@ -68,6 +68,7 @@ journal_fields(const struct gevent *e, char **f, size_t max)
 	add_str(f, &n, max, "ACTION", e->action);
 	add_str(f, &n, max, "REASON", e->reason);
 	add_str(f, &n, max, "PIDS_HISTORY", e->history);
+	add_str(f, &n, max, "SEEN_BY", e->seen_by);
 	add_str(f, &n, max, "TOP_PROCESSES", e->top);
 	if (e->id != NULL || e->dry_run)
 		add(f, &n, max, xasprintf("DRY_RUN=%d", e->dry_run ? 1 : 0));

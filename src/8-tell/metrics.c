@@ -105,6 +105,7 @@ family(struct evbuffer *out, const char *name, const char *type, const char *hel
 struct row {
 	const struct container *c;
 	char *labels; /* id="…",name="…",image="…" */
+	struct usage u;
 	int have_pids, have_forks;
 	uint64_t pids, forks;
 	uint64_t pids_max, mem_max, cpus_max; /* LIMIT_MAX: unlimited */
@@ -123,7 +124,6 @@ row_by_id(const void *a, const void *b)
 static void
 fill_row(struct row *r, const struct container *c)
 {
-	const struct sample *s = container_last(c);
 	struct guard_view v;
 	char *id = label("id", c->id), *name = label("name", c->name ? c->name : "");
 	char *image = label("image", c->image ? c->image : "");
@@ -133,10 +133,12 @@ fill_row(struct row *r, const struct container *c)
 	free(id);
 	free(name);
 	free(image);
-	r->have_pids = s != NULL && s->pids != SAMPLE_NONE;
-	r->pids = r->have_pids ? s->pids : 0;
-	r->have_forks = s != NULL && s->fork_failures != SAMPLE_NONE;
-	r->forks = r->have_forks ? s->fork_failures : 0;
+	/* The kernel files as they are at the scrape. */
+	sample_usage(c, &r->u);
+	r->have_pids = r->u.pids != USAGE_NONE;
+	r->pids = r->have_pids ? r->u.pids : 0;
+	r->have_forks = r->u.fork_failures != USAGE_NONE;
+	r->forks = r->have_forks ? r->u.fork_failures : 0;
 	container_limit(c, KNOB_PIDS, &r->pids_max);
 	container_limit(c, KNOB_MEMORY, &r->mem_max);
 	container_limit(c, KNOB_CPU, &r->cpus_max);
@@ -226,9 +228,9 @@ render_containers(struct evbuffer *out, struct row *r, size_t n)
 	family(out, "cgwarden_container_memory_bytes", "gauge",
 	    "Memory the container's cgroup uses, in bytes.");
 	for (size_t i = 0; i < n; i++)
-		if (r[i].c->mem != USAGE_NONE && container_last(r[i].c) != NULL)
+		if (r[i].u.mem != USAGE_NONE)
 			evbuffer_add_printf(out, "cgwarden_container_memory_bytes{%s} %" PRIu64 "\n",
-			    r[i].labels, r[i].c->mem);
+			    r[i].labels, r[i].u.mem);
 	family(out, "cgwarden_container_memory_max_bytes", "gauge",
 	    "The container's memory limit in bytes; +Inf when unlimited.");
 	for (size_t i = 0; i < n; i++)
@@ -237,9 +239,9 @@ render_containers(struct evbuffer *out, struct row *r, size_t n)
 	family(out, "cgwarden_container_cpu_seconds_total", "counter",
 	    "CPU time the container's cgroup used, in seconds.");
 	for (size_t i = 0; i < n; i++)
-		if (r[i].c->cpu_ns != USAGE_NONE && container_last(r[i].c) != NULL)
+		if (r[i].u.cpu_ns != USAGE_NONE)
 			evbuffer_add_printf(out, "cgwarden_container_cpu_seconds_total{%s} %.9f\n",
-			    r[i].labels, (double)r[i].c->cpu_ns / 1e9);
+			    r[i].labels, (double)r[i].u.cpu_ns / 1e9);
 	family(out, "cgwarden_container_cpus_max", "gauge",
 	    "The container's CPU quota in cores; +Inf when unlimited.");
 	for (size_t i = 0; i < n; i++)

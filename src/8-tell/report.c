@@ -1,4 +1,4 @@
-/* Operator reports: one JSON object per container, read from the kernel. */
+/* Operator reports: one JSON object per container, its counts read from the kernel files at the time of asking. */
 #include <inttypes.h>
 #include <json.h>
 #include <stdlib.h>
@@ -51,39 +51,29 @@ str_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-/* When s was taken, on the 64-bit monotonic clock (the ring keeps 32 bits). */
-static uint64_t
-sampled_ms(const struct sample *s)
-{
-	uint64_t now = clock_now_ms();
-
-	return now - (uint32_t)((uint32_t)now - s->t_ms);
-}
-
 static struct json_object *
 report_container_json(const struct container *c)
 {
 	struct json_object *o = json_object_new_object(), *paths;
-	const struct sample *s = container_last(c);
-	uint64_t none = USAGE_NONE;
 	struct guard_view v;
+	struct usage u;
 	char path[4096];
 
+	/* The counts as the kernel files say them now, not as the last pass read them. */
+	sample_usage(c, &u);
 	guard_view(c, &v);
 	json_object_object_add(o, "id", json_object_new_string(c->id));
 	json_object_object_add(o, "name", str_or_null(c->name));
 	json_object_object_add(o, "image", str_or_null(c->image));
 	json_object_object_add(o, "rule", json_object_new_string(c->rule ? c->rule->name : "defaults"));
-	json_object_object_add(o, "pids_current", num_or_null(s && s->pids != SAMPLE_NONE ?
-	    s->pids : none));
+	json_object_object_add(o, "pids_current", num_or_null(u.pids));
 	json_object_object_add(o, "pids_max", limit_json(c, KNOB_PIDS));
-	json_object_object_add(o, "fork_failures", num_or_null(s &&
-	    s->fork_failures != SAMPLE_NONE ? s->fork_failures : none));
-	json_object_object_add(o, "memory_current", num_or_null(s ? c->mem : none));
+	json_object_object_add(o, "fork_failures", num_or_null(u.fork_failures));
+	json_object_object_add(o, "memory_current", num_or_null(u.mem));
 	json_object_object_add(o, "memory_max", limit_json(c, KNOB_MEMORY));
 	json_object_object_add(o, "cpus", limit_json(c, KNOB_CPU));
-	json_object_object_add(o, "cpu_usage_ns", num_or_null(s ? c->cpu_ns : none));
-	json_object_object_add(o, "sampled_ms", num_or_null(s ? sampled_ms(s) : none));
+	json_object_object_add(o, "cpu_usage_ns", num_or_null(u.cpu_ns));
+	json_object_object_add(o, "sampled_ms", json_object_new_uint64(u.at_ms));
 	json_object_object_add(o, "state", json_object_new_string(report_state(c)));
 	json_object_object_add(o, "frozen_by_cgwarden", json_object_new_boolean(v.frozen_by_us));
 	json_object_object_add(o, "docker_paused", json_object_new_boolean(v.docker_paused));
@@ -154,19 +144,20 @@ report_oneshot(const struct ctable *t, FILE *f)
 
 	for (size_t i = 0; v && i < t->n; i++) {
 		const struct container *c = v[i];
-		const struct sample *s = container_last(c);
 		char pmax[32], mmax[32], cpus[32], path[4096];
+		struct usage u;
 
+		sample_usage(c, &u);
 		fmt_limit(c, KNOB_PIDS, pmax, sizeof(pmax));
 		fmt_limit(c, KNOB_MEMORY, mmax, sizeof(mmax));
 		fmt_limit(c, KNOB_CPU, cpus, sizeof(cpus));
-		fprintf(f, "%s name=%s image=%s rule=%s pids=%" PRIu32 "/%s "
-		    "fork_failures=%" PRIu32 " memory=%" PRIu64 "/%s cpus=%s state=%s cgroup=%s\n",
+		fprintf(f, "%s name=%s image=%s rule=%s pids=%" PRIu64 "/%s "
+		    "fork_failures=%" PRIu64 " memory=%" PRIu64 "/%s cpus=%s state=%s cgroup=%s\n",
 		    c->id, c->name ? c->name : "-", c->image ? c->image : "-",
 		    c->rule ? c->rule->name : "defaults",
-		    s && s->pids != SAMPLE_NONE ? s->pids : 0, pmax,
-		    s && s->fork_failures != SAMPLE_NONE ? s->fork_failures : 0,
-		    s && c->mem != USAGE_NONE ? c->mem : 0, mmax, cpus, report_state(c),
+		    u.pids != USAGE_NONE ? u.pids : 0, pmax,
+		    u.fork_failures != USAGE_NONE ? u.fork_failures : 0,
+		    u.mem != USAGE_NONE ? u.mem : 0, mmax, cpus, report_state(c),
 		    container_path(c, path, sizeof(path)));
 	}
 	free(v);

@@ -44,14 +44,20 @@ monitoring(const struct flow *f)
 	return f->dry_run || f->cf->mode == MODE_MONITOR;
 }
 
-/* Sample it, judge it, hold its ceilings: the one path of every container. */
+/*
+ * Sample it, judge it, hold its ceilings: the one path of every
+ * container.  src says what made it be looked at now; off the interval
+ * pass (the fast rate, an event) the refused forks are read too.
+ */
 static void
-flow_container(struct flow *f, struct container *c, uint64_t now)
+flow_container(struct flow *f, struct container *c, uint64_t now, enum source src)
 {
+	if (src == SRC_PASS && c->fast)
+		src = sample_fast_why(c);
 	if (guard_samples(c))
-		sample_container(c, now);
+		sample_container(c, now, src != SRC_PASS);
 	if (f->guard != NULL)
-		guard_check(f->guard, c, now);
+		guard_check(f->guard, c, now, src);
 	enforce_container(c, monitoring(f), now);
 }
 
@@ -79,7 +85,7 @@ flow_pass(struct flow *f)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 	for (size_t i = 0; i < f->t->n; i++)
-		flow_container(f, f->t->c[i], now);
+		flow_container(f, f->t->c[i], now, SRC_PASS);
 	if (f->guard != NULL)
 		guard_tick(f->guard, now);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
@@ -105,8 +111,11 @@ fast_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd, (void)what;
 	/* By index: the path may add containers to the set, never remove one. */
-	for (size_t i = 0; i < sample_fast_count(); i++)
-		flow_container(f, sample_fast_at(i), now);
+	for (size_t i = 0; i < sample_fast_count(); i++) {
+		struct container *c = sample_fast_at(i);
+
+		flow_container(f, c, now, sample_fast_why(c));
+	}
 	sample_fast_expire(now);
 	if (sample_fast_count() == 0)
 		evtimer_del(f->fast);
@@ -202,6 +211,21 @@ flow_set_docker(struct flow *f, struct docker *d)
 		guard_set_docker(f->guard, d);
 }
 
+/*
+ * Its limit files are watched where inotify can: then the pass never
+ * reads them, and the safety re-read comes only every 30 to 60 s.
+ */
+static void
+watch_limits(struct flow *f, struct container *c)
+{
+	int ok = f->kwatch != NULL;
+
+	for (int h = 0; h < MAX_HIER && ok; h++)
+		if (c->cg[h] != NULL && kwatch_limits(f->kwatch, c->cg[h], c->id) < 0)
+			ok = 0;
+	enforce_set_watched(c, ok);
+}
+
 /* A container directory appeared: its ceilings go in now, not at the next tick. */
 void
 flow_found(struct container *c, int hidx, void *arg)
@@ -216,10 +240,11 @@ flow_found(struct container *c, int hidx, void *arg)
 		docker_lookup(f->docker, c);
 	match_rule(f, c);
 	kwatch_dir(f->kwatch, c->cg[hidx], c->id);
+	watch_limits(f, c);
 	enforce_invalidate(c); /* a new directory: its limits are read now */
 	if (f->guard != NULL)
 		guard_found(f->guard, c, now);
-	flow_container(f, c, now);
+	flow_container(f, c, now, SRC_FOUND);
 }
 
 void
@@ -236,15 +261,23 @@ flow_gone(struct container *c, void *arg)
 	sample_forget(c);
 }
 
-/* The kernel says a container's pids.events (or cgroup.events) changed: now, not at the tick. */
+/*
+ * The kernel says a file changed: pids.events or cgroup.events (v2), to
+ * be judged now, not at the tick; or a limit file (pids.max... written
+ * by docker update, the runtime or a person), to be held to its ceiling
+ * now, not at the next safety re-read.
+ */
 void
-flow_kernel_event(const char *id, void *arg)
+flow_kernel_event(const char *id, enum kw_kind kind, void *arg)
 {
 	struct flow *f = arg;
 	struct container *c = container_find(f->t, id);
 
-	if (c != NULL)
-		flow_container(f, c, clock_now_ms());
+	if (c == NULL)
+		return;
+	if (kind == KW_LIMIT)
+		enforce_invalidate(c);
+	flow_container(f, c, clock_now_ms(), SRC_KERNEL);
 }
 
 /* Docker said who the container is: its image may choose another rule. */

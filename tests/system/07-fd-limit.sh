@@ -2,14 +2,15 @@
 # hold open are opened at each read, and it says so once.
 . "$(dirname "$0")/lib.sh"
 
-N=12
+N=20
 write_conf <<EOF2
 [defaults]
 pids_max = 100
 EOF2
 for i in $(seq $N); do mkct "$(cid $((700 + i)))"; done
 runin "$(ct_path "$(cid $((700 + N)))")"
-# About 7 held files per container: 48 fds run out after a few.
+# Two held files per container (pids.current, pids.events): 48 fds run
+# out after a dozen.
 (ulimit -n 48; exec "$CGWARDEND" -d -c "$CONF") >> "$LOG" 2>&1 &
 DAEMON=$!
 wait_for 10 test -S "$SOCK" || bad "daemon did not start"

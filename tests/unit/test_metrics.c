@@ -6,7 +6,9 @@
 #include <event2/event.h>
 #include <json.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "counters.h"
@@ -55,10 +57,33 @@ render(void)
 	return s;
 }
 
+static char dir[] = "/tmp/cgw-metrics-XXXXXX";
+
+static void
+put(const char *id, const char *file, const char *prefix, unsigned long long v)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, id, file);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fprintf(f, "%s%llu\n", prefix, v);
+	fclose(f);
+}
+
+/*
+ * A container whose cgroup is a directory of the test's, holding the v1
+ * files a scrape reads: pids.current, pids.events, memory and CPU usage.
+ */
 static struct container *
 fake(const char *id, const char *name, const char *image, uint32_t pids, uint32_t forks)
 {
 	struct container *c = xcalloc(1, sizeof(*c));
+	struct cg *g = xcalloc(1, sizeof(*g));
+	char path[512];
 
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->name = name ? xstrdup(name) : NULL;
@@ -67,8 +92,21 @@ fake(const char *id, const char *name, const char *image, uint32_t pids, uint32_
 	c->ring[0].pids = pids;
 	c->ring[0].fork_failures = forks;
 	c->nsamples = 1;
-	c->mem = 4096;
-	c->cpu_ns = 1500000000;
+	snprintf(path, sizeof(path), "%s/%s", dir, id);
+	mkdir(path, 0755);
+	put(id, "pids.current", "", pids);
+	put(id, "pids.events", "max ", forks);
+	put(id, "memory.usage_in_bytes", "", 4096);
+	put(id, "cpuacct.usage", "", 1500000000);
+	g->mount = dir;
+	g->rel = c->id;
+	for (int f = 0; f < CF_COUNT; f++)
+		g->fd[f] = -1;
+	g->fd[CF_PIDS_CUR] = g->fd[CF_PIDS_EVENTS] = g->fd[CF_MEM_CUR] = g->fd[CF_CPU_USAGE] =
+	    FD_ONDEMAND;
+	c->cg[0] = g;
+	c->src[CF_PIDS_CUR] = c->src[CF_PIDS_EVENTS] = c->src[CF_MEM_CUR] =
+	    c->src[CF_CPU_USAGE] = g;
 	return c;
 }
 
@@ -94,7 +132,7 @@ spike_twice(struct ctable *t, struct container *c)
 		c->ring[0] = (struct sample){ at - 500, 1, 0 };
 		c->ring[1] = (struct sample){ at, 1, 100 };
 		c->nsamples = 2;
-		guard_check(g, c, at);
+		guard_check(g, c, at, SRC_PASS);
 	}
 	c->rule = NULL;
 	c->ring[0] = keep;
@@ -194,6 +232,7 @@ test_render(void)
 	metrics_free();
 	for (size_t i = 0; i < 2; i++) {
 		guard_forget(NULL, t.c[i]);
+		free(t.c[i]->cg[0]);
 		free(t.c[i]->name);
 		free(t.c[i]->image);
 		free(t.c[i]);
@@ -223,8 +262,17 @@ int
 main(void)
 {
 	log_init(0, 0);
+	if (mkdtemp(dir) == NULL)
+		return 1;
 	test_escape();
 	test_render();
 	test_listen();
+	{
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			return 1;
+	}
 	return unit_done("test_metrics");
 }
