@@ -57,6 +57,12 @@ check "systemctl reload" systemctl reload cgwarden
 wait_for 10 sh -c "[ \"\$(cat $CG/pids.max)\" = 77 ]"
 eq "the reload read the new drop-in" "$(rd "$CG/pids.max")" 77
 eq "same process after reload" "$(systemctl show -P MainPID cgwarden)" "$PID"
+printf '[defaults]\npids_max = none\n' > /etc/cgwarden/conf.d/60-bad.conf
+check "a bad drop-in: the reload is refused with its FILE:LINE" sh -c \
+    "! cgwardenctl reload > $WORK/reload.out 2>&1 && grep -q '/etc/cgwarden/conf.d/60-bad.conf:2: pids_max' $WORK/reload.out"
+rm /etc/cgwarden/conf.d/60-bad.conf
+eq "and the running config stays" "$(rd "$CG/pids.max")" 77
+eq "in the same process" "$(systemctl show -P MainPID cgwarden)" "$PID"
 check "systemctl stop" systemctl stop cgwarden
 eq "stopped" "$(active)" inactive
 eq "clean stop" "$(systemctl show -P Result cgwarden)" success
