@@ -33,9 +33,10 @@ DRIVERS = $(patsubst tests/drivers/%.c,$(BUILD)/drivers/%,$(wildcard tests/drive
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            libjson-c-dev attr busybox-static python3 \
            user-mode-linux systemd dbus docker.io bc time \
-           prometheus-alertmanager prometheus tmux curl groff-base man-db
+           prometheus-alertmanager prometheus tmux curl groff-base man-db \
+           debhelper lintian
 
-.PHONY: all deps check unit system docker system-v2 run demo install bench clean format
+.PHONY: all deps check unit system docker system-v2 package deb run demo install bench clean format
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -90,6 +91,7 @@ check: deps
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 all unit system docker || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit system docker || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 system-v2 || rc=1; \
+	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 package || rc=1; \
 	tests/summary.sh build/results build/asan/results || rc=1; \
 	exit $$rc
 
@@ -105,10 +107,13 @@ demo: deps all
 MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= /lib/systemd/system
 CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DATADIR    ?= $(PREFIX)/share/cgwarden
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/cgwarden \
-		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)/etc/cgwarden/conf.d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(BUILD)/cgwardend $(DESTDIR)$(PREFIX)/sbin/cgwardend
 	install -m 755 $(BUILD)/cgwardenctl $(DESTDIR)$(PREFIX)/bin/cgwardenctl
 	test -e $(DESTDIR)/etc/cgwarden/cgwarden.conf || \
@@ -124,8 +129,31 @@ install: all
 		if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then \
 			journalctl --update-catalog || true; fi; \
 	fi
+	install -m 644 conf/cgwardenctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/cgwardenctl
+	install -m 644 conf/cgwarden-rules.yml $(DESTDIR)$(DATADIR)/cgwarden-rules.yml
 	install -d $(DESTDIR)$(PREFIX)/share/doc/cgwarden
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/cgwarden/README.md
+
+# The Debian package, built by dpkg-buildpackage in a copy of the tree
+# under $(BUILD)/deb (it writes beside and inside the tree it builds),
+# into $(BUILD)/cgwarden_VERSION_ARCH.deb.  The version is debian/changelog's.
+# Nothing of this make's command line reaches the package's own build.
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+DEB_ARCH    = $(shell dpkg-architecture -qDEB_HOST_ARCH)
+DEB_SRC     = $(BUILD)/deb/cgwarden-$(DEB_VERSION)
+deb: deps
+	@rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
+	@tar -cf - --exclude-vcs --exclude-vcs-ignores --exclude=./build . | tar -xf - -C $(DEB_SRC)
+	@cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SAN -u WERROR \
+		dpkg-buildpackage -us -uc -b > ../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; echo "dpkg-buildpackage failed: $(BUILD)/deb/build.log"; exit 1; }
+	@cp $(BUILD)/deb/cgwarden_$(DEB_VERSION)_$(DEB_ARCH).deb $(BUILD)/
+	@echo "$(BUILD)/cgwarden_$(DEB_VERSION)_$(DEB_ARCH).deb"
+
+# The package: built, linted, its contents, its install and upgrade and
+# purge under systemd in a VM; the alerting rules; the shell completion.
+package: deps all
+	@tests/run-package.sh $(BUILD)
 
 bench: deps all
 	@tests/bench/run.sh $(BUILD)

@@ -28,6 +28,15 @@ enum rule_key {
 	RK_COUNT
 };
 
+/* Where a value was set: config.files[file] at line; file -1: built in. */
+struct config_origin {
+	int file;
+	int line;
+};
+
+/* Keys of [global]; config.c lists their names in this count. */
+#define CONFIG_NGLOBAL 13
+
 struct rule {
 	char *name;      /* "defaults", or the section's image pattern */
 	char *pattern;   /* NULL for [defaults] */
@@ -42,10 +51,15 @@ struct rule {
 	uint64_t kill_after_ms;
 	enum action on_docker_socket; /* a container mounts the Docker socket:
 	                               * alert, freeze or kill */
+	struct config_origin from[RK_COUNT]; /* where each key was set; an image
+	                                      * rule's unset keys: [defaults]' */
 };
 
 struct config {
 	char *path;
+	char **files; /* the main file, then its conf.d drop-ins read in order */
+	size_t nfiles;
+	struct config_origin gfrom[CONFIG_NGLOBAL]; /* where each [global] key was set */
 	char *cgroup_root;
 	char **patterns; /* container_cgroups */
 	size_t npatterns;
@@ -71,6 +85,7 @@ struct config_errors {
 	size_t n;
 };
 
+/* Loads path, then every NAME.conf in dirname(path)/conf.d, names in byte order. */
 struct config *config_load(const char *path, struct config_errors *errs);
 void config_free(struct config *);
 void config_errors_free(struct config_errors *);

@@ -1,9 +1,13 @@
 /*
  * Configuration: INI with git-config style sections, tokenised by inih.
- * Every error is collected as "FILE:LINE: message" and the whole file is
- * rejected; a good file becomes an immutable struct config.
+ * The main file is read first, then the drop-ins of the conf.d directory
+ * beside it in byte order of their names; a key set again in a later file
+ * overrides it.  Every error is collected as "FILE:LINE: message" and the
+ * whole configuration is rejected; a good one becomes an immutable struct
+ * config.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <grp.h>
@@ -13,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "image.h"
@@ -32,12 +37,14 @@ static const char *const global_keys[] = {
 	"max_actions_per_minute", "unified_tree", "control_group", "control_admin_group",
 };
 #define NGLOBAL (sizeof(global_keys) / sizeof(global_keys[0]))
+_Static_assert(NGLOBAL == CONFIG_NGLOBAL, "CONFIG_NGLOBAL is the number of global_keys");
 
 enum section_kind { SEC_NONE, SEC_GLOBAL, SEC_DEFAULTS, SEC_IMAGE, SEC_BAD };
 
 /* Parser state shared by the line reader and the inih handler. */
 struct parse {
-	const char *path;
+	const char *path;   /* the file being read */
+	int file;           /* its index in cf->files */
 	FILE *fp;
 	int line;           /* line number of the line inih is handling */
 	int continuation;   /* that line starts with whitespace */
@@ -46,11 +53,10 @@ struct parse {
 	enum section_kind kind;
 	struct rule *rule;  /* the rule section being filled */
 	char cursec[256];   /* inih's name of the current section */
-	unsigned gseen;     /* global keys seen, bit per global_keys[] */
 	char lastkey[64];   /* the key a continuation line extends */
 	char inih_prev[64]; /* the key inih attaches continuations to */
 	int entered;
-	char **sections;    /* section headers seen, for duplicates */
+	char **sections;    /* section headers seen in this file, for duplicates */
 	size_t nsections;
 };
 
@@ -302,9 +308,18 @@ glob_valid(const char *g)
 	return 1;
 }
 
+/* Marks every key of a rule as not set by any file. */
+static void
+rule_unset(struct rule *r)
+{
+	for (int k = 0; k < RK_COUNT; k++)
+		r->from[k] = (struct config_origin){ .file = -1, .line = 0 };
+}
+
 static void
 rule_defaults(struct rule *r)
 {
+	rule_unset(r);
 	r->pids_max = 4096;
 	r->memory_max = LIMIT_MAX;
 	r->cpus_milli = LIMIT_MAX;
@@ -327,11 +342,13 @@ rule_set(struct parse *p, struct rule *r, const char *key, const char *val)
 		perr(p, p->line, "unknown key '%s' in [%s]", key, p->cursec);
 		return;
 	}
-	if (r->set & (1u << k)) {
+	if (r->from[k].file == p->file) {
 		perr(p, p->line, "duplicate key '%s' in [%s]", key, p->cursec);
 		return;
 	}
 	r->set |= 1u << k;
+	r->from[k].file = p->file;
+	r->from[k].line = p->line;
 	switch (k) {
 	case RK_PIDS_MAX:
 		if (config_parse_count(val, &r->pids_max, 1) || r->pids_max == 0) {
@@ -428,11 +445,12 @@ global_set(struct parse *p, const char *key, const char *val)
 		perr(p, p->line, "unknown key '%s' in [global]", key);
 		return;
 	}
-	if (p->gseen & (1u << k)) {
+	if (cf->gfrom[k].file == p->file) {
 		perr(p, p->line, "duplicate key '%s' in [global]", key);
 		return;
 	}
-	p->gseen |= 1u << k;
+	cf->gfrom[k].file = p->file;
+	cf->gfrom[k].line = p->line;
 	if (strcmp(key, "cgroup_root") == 0) {
 		if (*val != '/')
 			perr(p, p->line, "cgroup_root: '%s' is not an absolute path", val);
@@ -665,10 +683,16 @@ header_line(struct parse *p, char *s)
 		perr(p, p->line, "bad glob '%s' in [image \"%s\"]", q, q);
 		return;
 	}
+	/* A drop-in's section for a pattern an earlier file has: the same rule,
+	 * in its first place. */
+	for (size_t i = 0; i < p->cf->nimages; i++)
+		if (strcmp(p->cf->images[i].pattern, q) == 0)
+			return;
 	p->cf->images = xreallocarray(p->cf->images, p->cf->nimages + 1,
 	    sizeof(struct rule));
 	struct rule *r = &p->cf->images[p->cf->nimages++];
 	memset(r, 0, sizeof(*r));
+	rule_unset(r);
 	r->pattern = xstrdup(q);
 	r->name = xstrdup(q);
 	r->line = p->line;
@@ -721,6 +745,9 @@ reader(char *str, int num, void *stream)
 static void
 rule_inherit(struct rule *r, const struct rule *d)
 {
+	for (int k = 0; k < RK_COUNT; k++)
+		if (!(r->set & (1u << k)))
+			r->from[k] = d->from[k];
 	if (!(r->set & (1u << RK_PIDS_MAX))) r->pids_max = d->pids_max;
 	if (!(r->set & (1u << RK_MEMORY_MAX))) r->memory_max = d->memory_max;
 	if (!(r->set & (1u << RK_CPUS))) r->cpus_milli = d->cpus_milli;
@@ -733,7 +760,95 @@ rule_inherit(struct rule *r, const struct rule *d)
 		r->on_docker_socket = d->on_docker_socket;
 }
 
-/* Loads path; on any error returns NULL with every error in errs. */
+/* Reads one file into p->cf as file number FILE; -1 if it cannot be opened. */
+static int
+parse_file(struct parse *p, int file)
+{
+	const char *path = p->cf->files[file];
+	struct stat st;
+
+	p->path = path;
+	p->file = file;
+	p->line = 0;
+	p->continuation = 0;
+	p->kind = SEC_NONE;
+	p->rule = NULL;
+	p->cursec[0] = p->lastkey[0] = p->inih_prev[0] = '\0';
+	p->entered = 0;
+	if ((p->fp = fopen(path, "r")) == NULL) {
+		perr(p, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	/* A drop-in directory may hold anything; read only its files. */
+	if (file > 0 && fstat(fileno(p->fp), &st) == 0 && !S_ISREG(st.st_mode)) {
+		perr(p, 0, "cannot read: not a regular file");
+		fclose(p->fp);
+		return -1;
+	}
+	ini_parse_stream(reader, p, handler, p);
+	fclose(p->fp);
+	for (size_t i = 0; i < p->nsections; i++)
+		free(p->sections[i]);
+	free(p->sections);
+	p->sections = NULL;
+	p->nsections = 0;
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Adds the drop-ins of the conf.d directory beside the main file to
+ * cf->files: every NAME.conf not starting with '.', in byte order of the
+ * names, so that 10-team.conf comes before 20-site.conf whatever the locale.
+ * No directory is no drop-ins.
+ */
+static void
+add_dropins(struct parse *p)
+{
+	struct config *cf = p->cf;
+	const char *slash = strrchr(cf->path, '/');
+	char *dir, **names = NULL;
+	size_t n = 0, len;
+	struct dirent *de;
+	DIR *d;
+
+	if (slash == NULL)
+		dir = xstrdup("conf.d");
+	else
+		dir = xasprintf("%.*sconf.d", (int)(slash - cf->path + 1), cf->path);
+	if ((d = opendir(dir)) == NULL) {
+		if (errno != ENOENT) {
+			p->path = dir;
+			perr(p, 0, "cannot open: %s", strerror(errno));
+		}
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(char *));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(char *), name_cmp);
+	cf->files = xreallocarray(cf->files, cf->nfiles + n, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		cf->files[cf->nfiles++] = xasprintf("%s/%s", dir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+}
+
+/* Loads path and its drop-ins; on any error returns NULL with every error in errs. */
 struct config *
 config_load(const char *path, struct config_errors *errs)
 {
@@ -746,6 +861,10 @@ config_load(const char *path, struct config_errors *errs)
 	p.errs = errs;
 	cf = p.cf = xcalloc(1, sizeof(*cf));
 	cf->path = xstrdup(path);
+	cf->files = xreallocarray(NULL, 1, sizeof(char *));
+	cf->files[cf->nfiles++] = xstrdup(path);
+	for (size_t k = 0; k < NGLOBAL; k++)
+		cf->gfrom[k] = (struct config_origin){ .file = -1, .line = 0 };
 	cf->cgroup_root = xstrdup("/sys/fs/cgroup");
 	cf->interval_ms = 1000;
 	cf->docker_socket = xstrdup("/var/run/docker.sock");
@@ -765,18 +884,14 @@ config_load(const char *path, struct config_errors *errs)
 	cf->patterns[1] = xstrdup("system.slice/docker-*.scope");
 	cf->npatterns = 2;
 
-	if ((p.fp = fopen(path, "r")) == NULL) {
-		char *m = xasprintf("%s:0: cannot open: %s", path, strerror(errno));
-		errs->msg = xreallocarray(NULL, 1, sizeof(char *));
-		errs->msg[errs->n++] = m;
+	if (parse_file(&p, 0) < 0) {
 		config_free(cf);
 		return NULL;
 	}
-	ini_parse_stream(reader, &p, handler, &p);
-	fclose(p.fp);
-	for (size_t i = 0; i < p.nsections; i++)
-		free(p.sections[i]);
-	free(p.sections);
+	add_dropins(&p);
+	for (size_t i = 1; i < cf->nfiles; i++)
+		parse_file(&p, (int)i);
+	p.path = path;
 
 	if (cf->npatterns == 0 && errs->n == 0)
 		perr(&p, 0, "container_cgroups: at least one pattern is needed");
@@ -805,6 +920,9 @@ config_free(struct config *cf)
 	if (cf == NULL)
 		return;
 	free(cf->path);
+	for (size_t i = 0; i < cf->nfiles; i++)
+		free(cf->files[i]);
+	free(cf->files);
 	free(cf->cgroup_root);
 	for (size_t i = 0; i < cf->npatterns; i++)
 		free(cf->patterns[i]);
@@ -825,54 +943,86 @@ config_free(struct config *cf)
 	free(cf);
 }
 
+/*
+ * Prints "key = value", and when drop-ins were read, the file and line the
+ * value came from (INHERITED: from [defaults]); built-in values have none.
+ */
 static void
-rule_print(const struct rule *r, FILE *f)
+print_kv(FILE *f, const struct config *cf, const char *key, const char *val,
+    const struct config_origin *o, int inherited)
 {
-	char b[64];
-
-	config_fmt_limit(KNOB_PIDS, r->pids_max, b, sizeof(b));
-	fprintf(f, "pids_max = %s\n", b);
-	config_fmt_size(r->memory_max, b, sizeof(b));
-	fprintf(f, "memory_max = %s\n", b);
-	config_fmt_cpus(r->cpus_milli, b, sizeof(b));
-	fprintf(f, "cpus = %s\n", b);
-	fprintf(f, "spike_rate = %" PRIu64 "\n", r->spike_rate);
-	fprintf(f, "spike_fork_failures = %" PRIu64 "\n", r->spike_fork_failures);
-	fprintf(f, "action = %s\n", config_action_name(r->action));
-	config_fmt_duration(r->kill_after_ms, b, sizeof(b));
-	fprintf(f, "kill_after = %s\n", b);
-	fprintf(f, "on_docker_socket = %s\n", config_action_name(r->on_docker_socket));
+	fprintf(f, "%s = %s", key, val);
+	if (cf->nfiles > 1 && o->file >= 0)
+		fprintf(f, "  # from %s:%d%s", cf->files[o->file], o->line,
+		    inherited ? " [defaults]" : "");
+	fputc('\n', f);
 }
 
-/* Prints the effective configuration, every key, image rules resolved. */
+static void
+rule_print(const struct config *cf, const struct rule *r, int image, FILE *f)
+{
+	char b[RK_COUNT][64];
+
+	config_fmt_limit(KNOB_PIDS, r->pids_max, b[RK_PIDS_MAX], sizeof(b[0]));
+	config_fmt_size(r->memory_max, b[RK_MEMORY_MAX], sizeof(b[0]));
+	config_fmt_cpus(r->cpus_milli, b[RK_CPUS], sizeof(b[0]));
+	snprintf(b[RK_SPIKE_RATE], sizeof(b[0]), "%" PRIu64, r->spike_rate);
+	snprintf(b[RK_SPIKE_FORK_FAILURES], sizeof(b[0]), "%" PRIu64, r->spike_fork_failures);
+	snprintf(b[RK_ACTION], sizeof(b[0]), "%s", config_action_name(r->action));
+	config_fmt_duration(r->kill_after_ms, b[RK_KILL_AFTER], sizeof(b[0]));
+	snprintf(b[RK_ON_DOCKER_SOCKET], sizeof(b[0]), "%s",
+	    config_action_name(r->on_docker_socket));
+	for (int k = 0; k < RK_COUNT; k++)
+		print_kv(f, cf, rule_keys[k], b[k], &r->from[k], image && !(r->set & (1u << k)));
+}
+
+/*
+ * Prints the effective configuration, every key, image rules resolved;
+ * with drop-ins, the files in the order read and where each value came from.
+ */
 void
 config_print(const struct config *cf, FILE *f)
 {
-	char b[64];
+	char *b[CONFIG_NGLOBAL], d[64];
+	size_t k = 0;
 
+	if (cf->nfiles > 1) {
+		fprintf(f, "# read in this order:");
+		for (size_t i = 0; i < cf->nfiles; i++)
+			fprintf(f, " %s", cf->files[i]);
+		fprintf(f, "\n");
+	}
+	b[k++] = xstrdup(cf->cgroup_root);
+	b[k] = xstrdup("");
+	for (size_t i = 0; i < cf->npatterns; i++) {
+		char *t = xasprintf("%s%s%s", b[k], i ? " " : "", cf->patterns[i]);
+
+		free(b[k]);
+		b[k] = t;
+	}
+	k++;
+	config_fmt_duration(cf->interval_ms, d, sizeof(d));
+	b[k++] = xstrdup(d);
+	b[k++] = xstrdup(cf->docker_socket);
+	b[k++] = xstrdup(cf->docker_data_root);
+	b[k++] = xstrdup(cf->control_socket);
+	b[k++] = xstrdup(cf->metrics_listen);
+	b[k++] = xstrdup(cf->alert_webhook);
+	b[k++] = xstrdup(cf->mode == MODE_ENFORCE ? "enforce" : "monitor");
+	b[k++] = xasprintf("%" PRIu64, cf->max_actions_per_minute);
+	b[k++] = xstrdup(cf->ignore_unified ? "ignore" : "use");
+	b[k++] = xstrdup(cf->control_group);
+	b[k++] = xstrdup(cf->control_admin_group);
 	fprintf(f, "[global]\n");
-	fprintf(f, "cgroup_root = %s\n", cf->cgroup_root);
-	fprintf(f, "container_cgroups =");
-	for (size_t i = 0; i < cf->npatterns; i++)
-		fprintf(f, " %s", cf->patterns[i]);
-	fprintf(f, "\n");
-	config_fmt_duration(cf->interval_ms, b, sizeof(b));
-	fprintf(f, "interval = %s\n", b);
-	fprintf(f, "docker_socket = %s\n", cf->docker_socket);
-	fprintf(f, "docker_data_root = %s\n", cf->docker_data_root);
-	fprintf(f, "control_socket = %s\n", cf->control_socket);
-	fprintf(f, "metrics_listen = %s\n", cf->metrics_listen);
-	fprintf(f, "alert_webhook = %s\n", cf->alert_webhook);
-	fprintf(f, "mode = %s\n", cf->mode == MODE_ENFORCE ? "enforce" : "monitor");
-	fprintf(f, "max_actions_per_minute = %" PRIu64 "\n", cf->max_actions_per_minute);
-	fprintf(f, "unified_tree = %s\n", cf->ignore_unified ? "ignore" : "use");
-	fprintf(f, "control_group = %s\n", cf->control_group);
-	fprintf(f, "control_admin_group = %s\n", cf->control_admin_group);
+	for (k = 0; k < NGLOBAL; k++) {
+		print_kv(f, cf, global_keys[k], b[k], &cf->gfrom[k], 0);
+		free(b[k]);
+	}
 	fprintf(f, "\n[defaults]\n");
-	rule_print(&cf->defaults, f);
+	rule_print(cf, &cf->defaults, 0, f);
 	for (size_t i = 0; i < cf->nimages; i++) {
 		fprintf(f, "\n[image \"%s\"]\n", cf->images[i].pattern);
-		rule_print(&cf->images[i], f);
+		rule_print(cf, &cf->images[i], 1, f);
 	}
 }
 

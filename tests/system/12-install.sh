@@ -27,8 +27,12 @@ if [ -f "$TOP/conf/cgwarden.catalog" ]; then
 else
 	check "no catalog in the tree, none installed" test ! -e "$R/usr/lib/systemd/catalog"
 fi
+eq "bash completion" "$(mode "$R/usr/share/bash-completion/completions/cgwardenctl")" 644
+check "the completion is the tree's" cmp -s "$TOP/conf/cgwardenctl.bash-completion" "$R/usr/share/bash-completion/completions/cgwardenctl"
+eq "alerting rules" "$(mode "$R/usr/share/cgwarden/cgwarden-rules.yml")" 644
+check "the drop-in directory" test -d "$R/etc/cgwarden/conf.d"
 eq "nothing else installed" "$(cd "$R" && find . -type f | grep -v catalog | sort | tr '\n' ' ')" \
-    "./etc/cgwarden/cgwarden.conf ./lib/systemd/system/cgwarden.service ./usr/bin/cgwardenctl ./usr/sbin/cgwardend ./usr/share/doc/cgwarden/README.md ./usr/share/man/man5/cgwarden.conf.5 ./usr/share/man/man8/cgwardenctl.8 ./usr/share/man/man8/cgwardend.8 "
+    "./etc/cgwarden/cgwarden.conf ./lib/systemd/system/cgwarden.service ./usr/bin/cgwardenctl ./usr/sbin/cgwardend ./usr/share/bash-completion/completions/cgwardenctl ./usr/share/cgwarden/cgwarden-rules.yml ./usr/share/doc/cgwarden/README.md ./usr/share/man/man5/cgwarden.conf.5 ./usr/share/man/man8/cgwardenctl.8 ./usr/share/man/man8/cgwardend.8 "
 
 echo "# edited by the operator" >> "$R/etc/cgwarden/cgwarden.conf"
 check "a second install succeeds" inst DESTDIR="$R" PREFIX=/usr
@@ -44,6 +48,7 @@ check "man finds the pages by name" sh -c "MANPATH=$R/usr/share/man man -w cgwar
 
 L=$WORK/local
 check "PREFIX=/usr/local" inst DESTDIR="$L" PREFIX=/usr/local
+check "completion under PREFIX, where bash-completion looks" test -f "$L/usr/local/share/bash-completion/completions/cgwardenctl"
 eq "ExecStart follows PREFIX" "$(grep '^ExecStart=' "$L/lib/systemd/system/cgwarden.service")" \
     "ExecStart=/usr/local/sbin/cgwardend -c /etc/cgwarden/cgwarden.conf"
 check "man pages under PREFIX/share/man" test -f "$L/usr/local/share/man/man8/cgwardend.8"

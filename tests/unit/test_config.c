@@ -1,4 +1,5 @@
 /* Config value parsers, rule inheritance and matching. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -59,15 +60,21 @@ test_values(void)
 static struct config *
 load_text(const char *text, struct config_errors *errs)
 {
-	char path[] = "/tmp/cgw-unit-XXXXXX";
-	int fd = mkstemp(path);
+	/* A directory of its own: a conf.d beside the file would be read too. */
+	char dir[] = "/tmp/cgw-unit-XXXXXX", path[64];
 	struct config *cf;
+	int fd;
 
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(path, sizeof(path), "%s/cgwarden.conf", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		abort();
 	close(fd);
 	cf = config_load(path, errs);
 	unlink(path);
+	rmdir(dir);
 	return cf;
 }
 
