@@ -3,13 +3,18 @@
 # side by side with a bare loop of the preads a pass really needs (the
 # kernel's floor).  Prints CPU per pass, per container, the ratio to the
 # floor, peak RSS, the daemon's held fds and inotify watches; then the
-# Docker and guard benchmarks.
+# idle daemon's CPU with quiet containers; then the Docker and guard
+# benchmarks.
 #
 #   BENCH_SIZES        container counts of the table (default 100 1000 2000 5000)
 #   BENCH_FLOOR_FILES  the files of each container the floor reads (default
 #                      pids.current: all a pass reads of a quiet container),
 #                      e.g. "pids.current pids.events pids.max"; on v1 each
 #                      file is read in its controller's hierarchy
+#   BENCH_IDLE_N       containers of the idle measurement (default 1000)
+#   BENCH_IDLE_S       its duration in seconds (default 60)
+#   BENCH_IDLE_INTERVAL  the daemon's interval then (default 1s, its default)
+#   BENCH_ONLY         sampling: the table and the idle CPU only (default: all)
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +27,9 @@ HIERS="$V1 $V2"
 ROOT=$(dirname "${V1%%[[:space:]]*}"); [ -n "$V1" ] || ROOT=$V2
 SIZES=$(printf '%s\n' ${BENCH_SIZES:-100 1000 2000 5000} | sort -n -u)
 FLOOR_FILES=${BENCH_FLOOR_FILES:-pids.current}
+IDLE_N=${BENCH_IDLE_N:-1000}
+IDLE_S=${BENCH_IDLE_S:-60}
+IDLE_INTERVAL=${BENCH_IDLE_INTERVAL:-1s}
 DAEMON=""
 cleanup() {
 	[ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null && wait "$DAEMON" 2>/dev/null
@@ -114,6 +122,31 @@ settle() {
 	done
 	sleep 1
 }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# idle: the daemon's own CPU (utime + stime) over IDLE_S s of steady state
+# with IDLE_N quiet containers, at the interval of a real host.
+IDLE=""
+idle() {
+	local t0 t1 s0 s1 hz
+	start_daemon "$IDLE_INTERVAL"
+	settle "$IDLE_N"
+	hz=$(getconf CLK_TCK)
+	s0=$(stats) t0=$(cpu_ticks "$DAEMON")
+	sleep "$IDLE_S"
+	s1=$(stats) t1=$(cpu_ticks "$DAEMON")
+	stop_daemon
+	IDLE=$(python3 -c '
+import json, sys
+t, hz, secs, n = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+a, b = json.loads(sys.argv[5]), json.loads(sys.argv[6])
+ms = 1000.0 * t / hz / secs
+print("idle cgwardend, %d quiet containers, interval %s, %d s of steady state:" % (n, sys.argv[7], secs))
+print("  %.2f ms of CPU per second, %.3f %% of one CPU (utime+stime %d ticks of 1/%d s; %d passes)"
+      % (ms, ms / 10, t, hz, b["passes"] - a["passes"]))' \
+		$((t1 - t0)) "$hz" "$IDLE_S" "$IDLE_N" "$s0" "$s1" "$IDLE_INTERVAL")
+}
+
 where=""
 for f in $FLOOR_FILES; do
 	h=$(hier_of "$f")
@@ -129,6 +162,7 @@ fi
 fmt='%-7s %14s %14s %14s %8s %10s %6s %8s %8s\n'
 printf "$fmt" N "daemon ns/pass" "ns/container" "floor ns/ctr" ratio "peak RSS" fds watches "k.watch"
 for n in $SIZES; do
+	if [ -z "$IDLE" ] && [ "$n" -gt "$IDLE_N" ]; then grow "$IDLE_N"; idle; fi
 	grow "$n"
 	start_daemon 50ms
 	# Let discovery and the first writes settle, then measure steady passes.
@@ -153,13 +187,17 @@ N=$n: the fd limit ($NOFILE) let the floor hold $nfd of $((n * NFLOOR)) files (i
 		"$(python3 -c "print('%.2f' % ($per_pass / max(1, $floor)))")" "${rss}K" "$fds" \
 		"$(stat_of "$s1" watches)" "$(stat_of "$s1" kernel_watches)"
 done
+[ -n "$IDLE" ] || { grow "$IDLE_N"; idle; }
 echo "(CPU time of one sampling pass, interval 50ms, measured by the daemon with"
 echo " CLOCK_THREAD_CPUTIME_ID over ~60 passes, once no container is sampled fast; floor: a bare"
 echo " pread loop over the $NFLOOR file(s) per container above; peak RSS: VmHWM; fds: held by the"
 echo " daemon (/proc/PID/fd; its open-file limit: ${dlim:-?}); watches, k.watch: its inotify watches,"
 echo " of discovery and on kernel files (cgwardenctl stats))"
 [ -n "$notes" ] && echo "note:$notes"
+echo
+echo "$IDLE"
 
+[ "${BENCH_ONLY:-}" = sampling ] && exit 0
 rc=0
 echo
 echo "== Docker: status against docker stats, start to ceiling =="
