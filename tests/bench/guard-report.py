@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The table of tests/bench/guard.sh: medians of guardwatch's key=value
-lines, WORK/res.ROW (one line per run), and the targets, met or not."""
+lines, WORK/res.ROW (one line per run), which source saw each bomb
+(WORK/seen.ROW, one line per run, from cgwardend's spike lines), and the
+targets, met or not."""
 import os
 import statistics
 import sys
@@ -89,6 +91,27 @@ if host:
     w = sum(r["watched_us"] for r in host)
     print("the watcher's own CPU: %.0f %% of one CPU while watching; longest gap between polls %.1f ms"
           % (100 * sum(r["self_cpu_us"] for r in host) / w, max(r["max_gap_us"] for r in host) / 1000))
+
+
+def seen(name):
+    try:
+        with open(os.path.join(work, "seen." + name)) as f:
+            return [line.strip() for line in f if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+tally = [(key, seen(key)) for key, _ in ROWS]
+if any(s for _, s in tally):
+    print()
+    print("which source saw each bomb (cgwardend's spike line ends in \"; seen by SOURCE\"):")
+    for key, sources in tally:
+        if not sources:
+            continue
+        counts = {}
+        for src in sources:
+            counts[src] = counts.get(src, 0) + 1
+        print("  %-10s seen by: %s" % (key, ", ".join("%s %d" % kv for kv in counts.items())))
 
 print()
 print("targets (reported, not asserted):")

@@ -10,7 +10,9 @@
 # "bomb start", "first refused fork" and "contained"), polling every
 # 100 µs.  Reported, per row, medians of BENCH_RUNS runs:
 #   (a) bomb start -> contained, (b) first refused fork -> contained,
-#   (c) CPU-seconds the bomb's cgroup used in its first 10 s.
+#   (c) CPU-seconds the bomb's cgroup used in its first 10 s;
+# and, from cgwardend's log, which source saw each bomb (its spike line
+# ends in "; seen by SOURCE").
 # Targets are reported, never asserted: the exit status is non-zero only
 # when something broke (no dockerd, no bomb, a watcher or daemon failure).
 set -u
@@ -22,6 +24,7 @@ LIMIT=200
 POLL_US=100
 [ "$(id -u)" = 0 ] || { echo "guard bench: needs root"; exit 1; }
 . "$TOP/tests/docker/dockerd.sh"
+. "$TOP/tests/bench/seenby.sh"
 dockerd_available || { echo "guard bench: SKIP: $DOCKERD_SKIP_REASON"; exit 0; }
 WORK=$(mktemp -d /tmp/cgw-gbench.XXXXXX)
 export DOCKER_CGROUP_PARENT=/cgwarden-bench-guard-$$
@@ -75,7 +78,7 @@ cleanup() {
 	fi
 	dockerd_stop
 	# BENCH_KEEP=DIR: the raw watcher lines and the daemon's log are kept there
-	[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp "$WORK"/res.* "$WORK"/daemon.log "$BENCH_KEEP"/ 2>/dev/null
+	[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp "$WORK"/res.* "$WORK"/seen.* "$WORK"/daemon.log "$BENCH_KEEP"/ 2>/dev/null
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -114,6 +117,7 @@ run_young() {
 	wait "$WATCH" || { cat "$WORK/w.$row.$n.err" >&2; broke "guardwatch ($row run $n)"; }
 	WATCH=""
 	cat "$WORK/w.$row.$n" >> "$WORK/res.$row"
+	echo "$id" >> "$WORK/ids.$row"
 	end_ct "$id"
 }
 # BENCH_ROWS: a subset of "docker freeze old kill v2" (all by default).
@@ -142,6 +146,7 @@ run_old() {
 	wait "$WATCH" || { cat "$WORK/w.old.$n.err" >&2; broke "guardwatch (old run $n)"; }
 	WATCH=""
 	cat "$WORK/w.old.$n" >> "$WORK/res.old"
+	echo "$id" >> "$WORK/ids.old"
 	end_ct "$id"
 }
 start_daemon() { # start_daemon ACTION
@@ -205,6 +210,14 @@ elif [ -x /usr/bin/linux.uml ] || [ -x /usr/bin/linux ]; then
 fi
 [ -f "$WORK/v2.out" ] && grep -E '^[a-z0-9]+\.v2 ' "$WORK/v2.out" | while read -r row rest; do
 	echo "$rest" >> "$WORK/res.${row%.v2}v2"
+done
+# Which source saw each bomb: the daemon's spike line for its container.
+for row in freeze old kill; do
+	[ -s "$WORK/ids.$row" ] && [ -f "$WORK/daemon.log" ] || continue
+	while read -r id; do seen_by "$WORK/daemon.log" "$id"; done < "$WORK/ids.$row" > "$WORK/seen.$row"
+done
+[ -f "$WORK/v2.out" ] && grep -E '^[a-z0-9]+\.v2seen ' "$WORK/v2.out" | while read -r row rest; do
+	echo "$rest" >> "$WORK/seen.${row%.v2seen}v2"
 done
 
 # ---------------------------------------------------------------- report --
