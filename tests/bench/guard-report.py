@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The table of tests/bench/guard.sh: medians of guardwatch's key=value
-lines, WORK/res.ROW (one line per run), and the targets, met or not."""
+lines, WORK/res.ROW (one line per run), which source saw each bomb
+(WORK/seen.ROW, one line per run, from cgwardend's spike lines), and the
+targets, met or not."""
 import os
 import statistics
 import sys
@@ -8,6 +10,7 @@ import sys
 work = sys.argv[1]
 ROWS = [("docker", "Docker --pids-limit alone"), ("freeze", "cgwarden freeze"),
         ("kill", "cgwarden kill"), ("old", "cgwarden freeze, old container (*)"),
+        ("oldhit", "  old, limit hit once before (*)"),
         ("freezev2", "cgwarden freeze, v2 event path (**)"),
         ("killv2", "cgwarden kill, v2 event path (**)"),
         ("freeze1v2", "  freeze, v2, threshold 1 (***)")]
@@ -84,11 +87,32 @@ if data["docker"]:
 odd = [(k, r["pids_max"]) for k in data for r in data[k] if r.get("pids_max", 200) != 200]
 if odd:
     print("WARNING: pids.max was not 200 at the bomb's start in %d runs: %s" % (len(odd), odd))
-host = [r for k in ("docker", "freeze", "kill", "old") for r in data[k]]
+host = [r for k in ("docker", "freeze", "kill", "old", "oldhit") for r in data[k]]
 if host:
     w = sum(r["watched_us"] for r in host)
     print("the watcher's own CPU: %.0f %% of one CPU while watching; longest gap between polls %.1f ms"
           % (100 * sum(r["self_cpu_us"] for r in host) / w, max(r["max_gap_us"] for r in host) / 1000))
+
+
+def seen(name):
+    try:
+        with open(os.path.join(work, "seen." + name)) as f:
+            return [line.strip() for line in f if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+tally = [(key, seen(key)) for key, _ in ROWS]
+if any(s for _, s in tally):
+    print()
+    print("which source saw each bomb (cgwardend's spike line ends in \"; seen by SOURCE\"):")
+    for key, sources in tally:
+        if not sources:
+            continue
+        counts = {}
+        for src in sources:
+            counts[src] = counts.get(src, 0) + 1
+        print("  %-10s seen by: %s" % (key, ", ".join("%s %d" % kv for kv in counts.items())))
 
 print()
 print("targets (reported, not asserted):")
@@ -106,11 +130,13 @@ for key, what, limit, why in (
         ("freeze", "(b) freeze, v1 adaptive sampling", 50, ""),
         ("kill", "(b) kill, v1 adaptive sampling", 50, ""),
         ("old", "(b) old container, v1", 50, ": out of the hot set, the 1 s interval"),
+        ("oldhit", "(b) old container, hit before, v1", 50, ": out of the hot set, the 1 s interval"),
         ("freezev2", "(b) freeze, v2 event path", 5, ": see (**)"),
         ("killv2", "(b) kill, v2 event path", 5, ": see (**)")):
     if key in summary:
         verdict(what, summary[key][1], limit, "ms", why)
-for key, what in (("freeze", "(c) freeze"), ("kill", "(c) kill"), ("old", "(c) old container")):
+for key, what in (("freeze", "(c) freeze"), ("kill", "(c) kill"), ("old", "(c) old container"),
+                  ("oldhit", "(c) old, hit before")):
     if key in summary and summary[key][2] is not None and base:
         verdict(what + ", % of Docker alone", 100 * summary[key][2] / base, 1, "%",
-                ": the bomb ran until the 1 s sample saw it" if key == "old" else "")
+                ": the bomb ran until the 1 s sample saw it" if key in ("old", "oldhit") else "")

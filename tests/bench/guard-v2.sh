@@ -5,7 +5,9 @@
 # and cgwardend samples the container at once.  No Docker here: a
 # container-like cgroup (<parent>/docker/<64 hex>, pids.max set before the
 # bomb), the same C fork bomb, cgwardend with action freeze, then kill.
-# Prints one line per run, "<action>.v2 <guardwatch's key=value line>".
+# Prints one line per run, "<action>.v2 <guardwatch's key=value line>",
+# and one per run, "<action>.v2seen SOURCE": which source saw the bomb, from
+# the daemon's spike line (tests/bench/seenby.sh).
 #
 #   tests/vm/run-v2 -- bash tests/bench/guard-v2.sh BUILD
 #
@@ -13,6 +15,7 @@
 # them on the host: compiling under UML is slow).
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
+. "$(dirname "$0")/seenby.sh"
 RUNS=${BENCH_RUNS:-5}
 LIMIT=200
 # Polling is dear under UML (every system call is a round trip to the
@@ -117,10 +120,16 @@ echo "v2: kernel $(uname -r), $(nproc) CPU, watcher polls every $POLL_US µs and
 # the first refusal there anyway), so it is not run by default.
 for cfg in ${BENCH_V2_ROWS:-freeze:freeze:20 kill:kill:20}; do
 	IFS=: read -r row a f <<< "$cfg"
+	l0=$(cat "$WORK/daemon.log" 2>/dev/null | wc -l)
 	start_daemon "$a" "$f"
 	sleep 1
 	for n in $(seq "$RUNS"); do run "$a" "$n" "$row"; done
 	stop_daemon
+	# This row's daemon only: the next row's containers have the same ids.
+	tail -n +$((l0 + 1)) "$WORK/daemon.log" > "$WORK/row.log"
+	for n in $(seq "$RUNS"); do
+		echo "$row.v2seen $(seen_by "$WORK/row.log" "$(printf '%04x%060x' "$n" "$$")")"
+	done
 done
 grep -E 'spike|froze|killed|lowered' "$WORK/daemon.log" | cut -c1-240 | sed 's/^/v2 log: /'
 exit 0

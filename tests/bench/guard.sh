@@ -3,14 +3,18 @@
 # containers of a private dockerd.  The same C fork bomb (every process
 # loops on fork()), the same --pids-limit, under: Docker's limit alone
 # (cgwardend not running), cgwarden freeze, cgwarden kill; then a bomb in
-# an old container (out of the guard's young window), and the event path
-# of a pure cgroup v2 kernel (a VM, cgroup only, no Docker there).
+# an old container (out of the guard's young window), the same in an old
+# container whose pids limit was hit once long before (the kernel's
+# one-time log line of its first refused fork already spent), and the
+# event path of a pure cgroup v2 kernel (a VM, cgroup only, no Docker there).
 #
 # Each run is watched from outside by guardwatch (its header defines
 # "bomb start", "first refused fork" and "contained"), polling every
 # 100 µs.  Reported, per row, medians of BENCH_RUNS runs:
 #   (a) bomb start -> contained, (b) first refused fork -> contained,
-#   (c) CPU-seconds the bomb's cgroup used in its first 10 s.
+#   (c) CPU-seconds the bomb's cgroup used in its first 10 s;
+# and, from cgwardend's log, which source saw each bomb (its spike line
+# ends in "; seen by SOURCE").
 # Targets are reported, never asserted: the exit status is non-zero only
 # when something broke (no dockerd, no bomb, a watcher or daemon failure).
 set -u
@@ -22,6 +26,7 @@ LIMIT=200
 POLL_US=100
 [ "$(id -u)" = 0 ] || { echo "guard bench: needs root"; exit 1; }
 . "$TOP/tests/docker/dockerd.sh"
+. "$TOP/tests/bench/seenby.sh"
 dockerd_available || { echo "guard bench: SKIP: $DOCKERD_SKIP_REASON"; exit 0; }
 WORK=$(mktemp -d /tmp/cgw-gbench.XXXXXX)
 export DOCKER_CGROUP_PARENT=/cgwarden-bench-guard-$$
@@ -75,7 +80,7 @@ cleanup() {
 	fi
 	dockerd_stop
 	# BENCH_KEEP=DIR: the raw watcher lines and the daemon's log are kept there
-	[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp "$WORK"/res.* "$WORK"/daemon.log "$BENCH_KEEP"/ 2>/dev/null
+	[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp "$WORK"/res.* "$WORK"/seen.* "$WORK"/daemon.log "$BENCH_KEEP"/ 2>/dev/null
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -86,10 +91,11 @@ broke() { echo "guard bench: BROKEN: $*" >&2; [ -f "$WORK/daemon.log" ] && tail 
 mkdir -p "$BUILD/bench"
 cc -O2 -Wall -o "$BUILD/bench/guardwatch" "$TOP/tests/bench/guardwatch.c" || broke "cannot build guardwatch"
 cc -static -O2 -o "$BUILD/bench/forkbomb" "$TOP/tests/helpers/forkbomb.c" || broke "cannot build a static forkbomb (libc6-dev)"
+cc -static -O2 -Wall -o "$BUILD/bench/hitlimit" "$TOP/tests/bench/hitlimit.c" || broke "cannot build a static hitlimit"
 mkdir "$WORK/trig"
 dockerd_start >/dev/null || broke "the private dockerd did not start"
 dockerd_import_busybox cgw-busybox >/dev/null || broke "cannot import busybox"
-MOUNTS=(-v "$BUILD/bench/forkbomb:/forkbomb:ro" -v "$WORK/trig:/trig:ro")
+MOUNTS=(-v "$BUILD/bench/forkbomb:/forkbomb:ro" -v "$BUILD/bench/hitlimit:/hitlimit:ro" -v "$WORK/trig:/trig:ro")
 # The bomb gives up after 12 s by itself, past the 10 s watched.
 BOMB=(/forkbomb 12)
 
@@ -114,34 +120,63 @@ run_young() {
 	wait "$WATCH" || { cat "$WORK/w.$row.$n.err" >&2; broke "guardwatch ($row run $n)"; }
 	WATCH=""
 	cat "$WORK/w.$row.$n" >> "$WORK/res.$row"
+	echo "$id" >> "$WORK/ids.$row"
 	end_ct "$id"
 }
-# BENCH_ROWS: a subset of "docker freeze old kill v2" (all by default).
-ROWS=" ${BENCH_ROWS:-docker freeze old kill v2} "
+# BENCH_ROWS: a subset of "docker freeze old oldhit kill v2" (all by default).
+ROWS=" ${BENCH_ROWS:-docker freeze old oldhit kill v2} "
 has() { case $ROWS in *" $1 "*) return 0 ;; esac; return 1; }
 
 # The old containers: started now, idle in a fork-free read of a fifo until
 # their bomb is let go, long after they left the guard's young window.
-has old && for n in $(seq "$RUNS"); do
-	mkfifo "$WORK/trig/go.$n"
-	docker run -d --pids-limit "$LIMIT" "${MOUNTS[@]}" --name "gb-old-$n" cgw-busybox \
-		sh -c "read x < /trig/go.$n; exec ${BOMB[*]}" > "$WORK/old.$n" 2>"$WORK/err" ||
+# Those of "oldhit" first reach their pids limit once (hitlimit: forks up
+# to the limit, at least one fork refused, then every task ended and
+# reaped), before cgwardend runs: the kernel's one-time log line for the
+# first refused fork of their cgroup is spent long before their bomb.
+# old_ct ROW N PREFIX: one of them, PREFIX run first; its fifo is trig/ROW.N.
+old_ct() {
+	local row=$1 n=$2
+	mkfifo "$WORK/trig/$row.$n"
+	docker run -d --pids-limit "$LIMIT" "${MOUNTS[@]}" --name "gb-$row-$n" cgw-busybox \
+		sh -c "${3}read x < /trig/$row.$n; exec ${BOMB[*]}" > "$WORK/$row.$n" 2>"$WORK/err" ||
 		{ cat "$WORK/err" >&2; broke "docker run (old container)"; }
-done
+}
+has old && for n in $(seq "$RUNS"); do old_ct old "$n" ""; done
+has oldhit && for n in $(seq "$RUNS"); do old_ct oldhit "$n" "/hitlimit; "; done
 OLD_T0=$(date +%s) OLD_AGE=0 OLD_KNOWN=0
-run_old() {
-	local n=$1 id
-	id=$(cat "$WORK/old.$n")
+# Each "oldhit" container has hit its limit (pids.events max above 0) and
+# is idle again (its shell alone) before anything else runs.
+refusals() { awk '$1 == "max" { print $2 }' "$1/pids.events" 2>/dev/null; }
+HIT_LOGGED=0
+dmesg > /dev/null 2>&1 || HIT_LOGGED=""
+has oldhit && for n in $(seq "$RUNS"); do
+	id=$(cat "$WORK/oldhit.$n")
+	d=$PIDS_H$DOCKER_CGROUP_PARENT/$id
+	for _ in $(seq 200); do
+		[ "$(refusals "$d")" -gt 0 ] 2>/dev/null && [ "$(cat "$d/pids.current")" -le 1 ] && break
+		sleep 0.05
+	done
+	[ "$(refusals "$d")" -gt 0 ] 2>/dev/null && [ "$(cat "$d/pids.current")" -le 1 ] ||
+		broke "oldhit container $n: its pids limit was not hit, or its tasks did not end"
+	[ -n "$HIT_LOGGED" ] && dmesg | grep -qF "fork rejected by pids controller in $DOCKER_CGROUP_PARENT/$id" &&
+		HIT_LOGGED=$((HIT_LOGGED + 1))
+done
+HIT_NOTE="found in dmesg for $HIT_LOGGED of $RUNS"
+[ -n "$HIT_LOGGED" ] || HIT_NOTE="dmesg not readable here"
+run_old() { # run_old ROW N
+	local row=$1 n=$2 id
+	id=$(cat "$WORK/$row.$n")
 	# Until 1 s after it is contained, not 10 s: frozen, it burns no more.
-	watch "$id" "$WORK/w.old.$n" -e 1000
+	watch "$id" "$WORK/w.$row.$n" -e 1000
 	# The watcher has read pids.events before the bomb goes, and the bomb
 	# goes at a random moment of the daemon's 1 s interval.
 	sleep 0.2
 	sleep "0.$(printf '%03d' $((RANDOM % 1000)))"
-	echo go > "$WORK/trig/go.$n"
-	wait "$WATCH" || { cat "$WORK/w.old.$n.err" >&2; broke "guardwatch (old run $n)"; }
+	echo go > "$WORK/trig/$row.$n"
+	wait "$WATCH" || { cat "$WORK/w.$row.$n.err" >&2; broke "guardwatch ($row run $n)"; }
 	WATCH=""
-	cat "$WORK/w.old.$n" >> "$WORK/res.old"
+	cat "$WORK/w.$row.$n" >> "$WORK/res.$row"
+	echo "$id" >> "$WORK/ids.$row"
 	end_ct "$id"
 }
 start_daemon() { # start_daemon ACTION
@@ -171,15 +206,16 @@ daemon_alive() { kill -0 "$DAEMON" 2>/dev/null || broke "cgwardend died"; }
 
 echo "guard: $RUNS runs of each, the C fork bomb in a busybox container, --pids-limit $LIMIT ..."
 if has docker; then for n in $(seq "$RUNS"); do run_young docker "$n"; done; fi
-if has freeze || has old; then
+if has freeze || has old || has oldhit; then
 	start_daemon freeze
 	if has freeze; then for n in $(seq "$RUNS"); do run_young freeze "$n"; daemon_alive; done; fi
 	# The daemon must have known the old containers for longer than its
 	# young window (5 s), and they are older still.
-	if has old; then
+	if has old || has oldhit; then
 		while [ $(($(date +%s) - DAEMON_T0)) -lt 7 ]; do sleep 0.5; done
 		OLD_AGE=$(($(date +%s) - OLD_T0)) OLD_KNOWN=$(($(date +%s) - DAEMON_T0))
-		for n in $(seq "$RUNS"); do run_old "$n"; daemon_alive; done
+		if has old; then for n in $(seq "$RUNS"); do run_old old "$n"; daemon_alive; done; fi
+		if has oldhit; then for n in $(seq "$RUNS"); do run_old oldhit "$n"; daemon_alive; done; fi
 	fi
 	stop_daemon
 fi
@@ -206,6 +242,14 @@ fi
 [ -f "$WORK/v2.out" ] && grep -E '^[a-z0-9]+\.v2 ' "$WORK/v2.out" | while read -r row rest; do
 	echo "$rest" >> "$WORK/res.${row%.v2}v2"
 done
+# Which source saw each bomb: the daemon's spike line for its container.
+for row in freeze old oldhit kill; do
+	[ -s "$WORK/ids.$row" ] && [ -f "$WORK/daemon.log" ] || continue
+	while read -r id; do seen_by "$WORK/daemon.log" "$id"; done < "$WORK/ids.$row" > "$WORK/seen.$row"
+done
+[ -f "$WORK/v2.out" ] && grep -E '^[a-z0-9]+\.v2seen ' "$WORK/v2.out" | while read -r row rest; do
+	echo "$rest" >> "$WORK/seen.${row%.v2seen}v2"
+done
 
 # ---------------------------------------------------------------- report --
 [ -n "${BENCH_KEEP:-}" ] && [ -f "$WORK/v2.out" ] && mkdir -p "$BENCH_KEEP" && cp "$WORK/v2.out" "$BENCH_KEEP/"
@@ -229,11 +273,18 @@ on whichever CPU is free; its own CPU, above, competes with the bomb and the dae
               (cgroup.events "populated 0", i.e. cgroup.procs empty, or the cgroup is gone)
   CPU         the container's $CPUFILE, from bomb start to 10 s later
 EOF
-[ -s "$WORK/res.old" ] && cat <<EOF
+{ [ -s "$WORK/res.old" ] || [ -s "$WORK/res.oldhit" ]; } && cat <<EOF
 (*) old container: created ${OLD_AGE}+ s and known to cgwardend ${OLD_KNOWN}+ s before its bomb,
     idle (no fork) till then: out of the guard's young window (5 s), so the bomb is first seen by
     the 1 s interval sample: (b) falls anywhere in 0..1 s.  "+" in (c): the CPU up to 1 s after
     it was contained, not 10 s (frozen, it burns nothing more; the 10 s of the freeze row show it)
+EOF
+[ -s "$WORK/res.oldhit" ] && cat <<EOF
+    "limit hit once before": the same, but right after its start, before cgwardend ran, the
+    container reached its pids limit once (tests/bench/hitlimit.c: forks up to --pids-limit, at
+    least one refused, then every task ended and reaped), so the kernel's one-time log line for
+    the first refused fork of its cgroup was spent long before its bomb ($HIT_NOTE);
+    its pids.events "max" was above 0 from then on
 EOF
 case $V2ROW in
 vm) cat <<EOF
