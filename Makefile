@@ -4,7 +4,7 @@ CC      ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS     = libevent inih libsystemd json-c
+PKGS     = libevent inih libsystemd json-c libbpf
 
 WARN     = -std=gnu11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
            -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wformat=2
@@ -21,7 +21,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
 
 # src/ holds one folder per layer, bottom up (README: Layout); objects are flat.
 SRCS    = $(wildcard src/*/*.c)
-OBJS    = $(patsubst %.c,$(BUILD)/obj/%.o,$(notdir $(SRCS)))
+OBJS    = $(patsubst %.c,$(BUILD)/obj/%.o,$(notdir $(SRCS))) $(BUILD)/obj/forkwatch_bpf.o
 vpath %.c $(sort $(dir $(SRCS)))
 LIBOBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNITS   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -31,7 +31,7 @@ DRIVERS = $(patsubst tests/drivers/%.c,$(BUILD)/drivers/%,$(wildcard tests/drive
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
-           libjson-c-dev attr busybox-static python3 \
+           libjson-c-dev libbpf-dev clang attr busybox-static python3 \
            user-mode-linux systemd dbus docker.io bc time \
            prometheus-alertmanager prometheus tmux curl groff-base man-db \
            debhelper lintian
@@ -41,6 +41,15 @@ all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+# The fork-burst counter runs in the kernel: compiled for the BPF target
+# and linked into the daemon as data (forkwatch.c loads it).
+BPF_CFLAGS = -O2 -g -target bpf -I/usr/include/$(shell $(CC) -dumpmachine) -Wall
+$(BUILD)/obj/forkwatch.bpf.o: src/2-kernel/bpf/forkwatch.bpf.c | $(BUILD)/obj
+	clang $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/forkwatch_bpf.o: $(BUILD)/obj/forkwatch.bpf.o
+	cd $(BUILD)/obj && ld -r -b binary -z noexecstack -o forkwatch_bpf.o forkwatch.bpf.o
 
 $(BUILD)/cgwardend: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -159,7 +168,7 @@ bench: deps all
 	@tests/bench/run.sh $(BUILD)
 
 format:
-	clang-format -i src/*/*.c include/*.h tools/*.c tests/unit/*.c
+	clang-format -i src/*/*.c src/2-kernel/bpf/*.c include/*.h tools/*.c tests/unit/*.c
 
 clean:
 	rm -rf build

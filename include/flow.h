@@ -33,10 +33,11 @@ void flow_start_tick(struct flow *);
 void flow_pass(struct flow *);
 void flow_notify_status(const struct flow *);
 
-/* Handlers for discovery, kwatch and the Docker client; arg is the flow. */
+/* Handlers for discovery, kwatch, forkwatch and the Docker client; arg is the flow. */
 void flow_found(struct container *, int hidx, void *arg);
 void flow_gone(struct container *, void *arg);
 void flow_kernel_event(const char *id, enum kw_kind, void *arg);
+void flow_fork_burst(uint64_t cgroup, void *arg);
 void flow_meta(struct container *, void *arg);
 void flow_docker_event(struct container *, const char *action, void *arg);
 void flow_inspect(struct container *, struct json_object *, void *arg);

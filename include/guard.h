@@ -37,6 +37,8 @@ void guard_started(struct guard *, struct container *, uint64_t now);
 void guard_forget(struct guard *, struct container *);
 /* Whether it is to be sampled: not while frozen or killed. */
 int guard_samples(const struct container *);
+/* An event says it may be forking hard (a fork burst): watched closely for a while. */
+void guard_alarm(struct guard *, struct container *, uint64_t now, enum source why);
 /* After every sample: fast or not, spike or not. */
 void guard_check(struct guard *, struct container *, uint64_t now, enum source seen_by);
 void guard_refresh(struct guard *, struct container *);

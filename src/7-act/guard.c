@@ -543,6 +543,13 @@ guard_check(struct guard *g, struct container *c, uint64_t now, enum source seen
 	on_spike(g, c, &v, now, seen_by);
 }
 
+void
+guard_alarm(struct guard *g, struct container *c, uint64_t now, enum source why)
+{
+	(void)g;
+	sample_fast(c, now + CALM_MS, why);
+}
+
 /* The freezer may have changed outside (docker pause/unpause, by hand). */
 void
 guard_refresh(struct guard *g, struct container *c)

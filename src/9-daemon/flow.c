@@ -280,6 +280,30 @@ flow_kernel_event(const char *id, enum kw_kind kind, void *arg)
 	flow_container(f, c, clock_now_ms(), SRC_KERNEL);
 }
 
+/*
+ * The kernel counted a burst of forks in a cgroup2 directory: if it is a
+ * container's, it is judged now and then watched at the fast rate, so a
+ * bomb is caught at its first refused forks however old the container.
+ */
+void
+flow_fork_burst(uint64_t cgroup, void *arg)
+{
+	struct flow *f = arg;
+	uint64_t now = clock_now_ms();
+
+	for (size_t i = 0; i < f->t->n; i++) {
+		struct container *c = f->t->c[i];
+
+		for (int h = 0; h < MAX_HIER; h++)
+			if (c->cg[h] != NULL && c->cg[h]->v2 && c->cg[h]->ino == cgroup) {
+				if (f->guard != NULL)
+					guard_alarm(f->guard, c, now, SRC_FORKS);
+				flow_container(f, c, now, SRC_FORKS);
+				return;
+			}
+	}
+}
+
 /* Docker said who the container is: its image may choose another rule. */
 void
 flow_meta(struct container *c, void *arg)

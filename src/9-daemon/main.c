@@ -33,6 +33,7 @@
 #include "enforce.h"
 #include "events.h"
 #include "flow.h"
+#include "forkwatch.h"
 #include "guard.h"
 #include "httpc.h"
 #include "journal.h"
@@ -63,6 +64,7 @@ static struct {
 	struct docker *docker;
 	struct sysd *sysd;
 	struct kwatch *kwatch;
+	struct forkwatch *forkwatch;
 	struct guard *guard;
 	struct posture *posture;
 	struct event_base *base;
@@ -341,6 +343,28 @@ run_oneshot(void)
 	return 0;
 }
 
+/*
+ * Fork bursts counted in the kernel need containers in a cgroup2 tree
+ * (their cgroup2 id names them): pure v2, or a hybrid host's unified tree.
+ */
+static void
+start_forkwatch(void)
+{
+	char err[256];
+
+	if (d.hs.layout != LAYOUT_V2 && d.hs.layout != LAYOUT_HYBRID) {
+		log_info("fork bursts: not counted (no cgroup2 tree); a bomb in an old container "
+		    "is seen by the interval pass");
+		return;
+	}
+	if ((d.forkwatch = forkwatch_new(d.base, flow_fork_burst, d.flow, err, sizeof(err))) ==
+	    NULL)
+		log_warnx("fork bursts: not counted (%s); a bomb in an old container is seen "
+		    "by the interval pass", err);
+	else
+		log_info("fork bursts: counted in the kernel (BPF); a bomb is seen at its first forks");
+}
+
 static void
 start_loop(void)
 {
@@ -364,6 +388,7 @@ start_loop(void)
 	d.flow = flow_new(d.base, &d.t, d.cf, d.o.dry_run, d.hs.layout, d.guard, NULL, d.alerts);
 	d.kwatch = kwatch_new(d.base, flow_kernel_event, d.flow);
 	flow_set_kwatch(d.flow, d.kwatch);
+	start_forkwatch();
 	enforce_init(&d.t, d.sysd);
 	d.posture = posture_new(d.httpc, &d.t);
 	d.cmds = (struct commands){ &d.t, &d.cf, &d.disc, d.guard, d.kwatch, d.alerts,
@@ -394,6 +419,7 @@ shutdown_all(void)
 	alertmgr_free(d.alerts);
 	httpc_free(d.httpc);
 	sysd_free(d.sysd);
+	forkwatch_free(d.forkwatch);
 	kwatch_free(d.kwatch);
 	stop_discovery();
 	flow_free(d.flow);

@@ -2,7 +2,7 @@
 # The alerting rules: promtool checks conf/cgwarden-rules.yml, then runs
 # each tests/rules/*.yml against its synthetic series; every alert has a
 # test file that names it, and every cgwarden metric a rule reads is one
-# src/metrics.c exports.
+# src/8-tell/metrics.c exports.
 cd "$(dirname "$0")/../.." || exit 1
 rules=conf/cgwarden-rules.yml
 pass=0 fail=0
@@ -24,8 +24,8 @@ for a in $(sed -n 's/^ *- alert: *//p' "$rules"); do
 	else notok "alert $a has no test in tests/rules/"; fi
 done
 for m in $(grep -v '^ *#' "$rules" | grep -o 'cgwarden_[a-z_]*' | grep -v '^cgwarden_$' | sort -u); do
-	if grep -q "\"$m[{ \"]" src/metrics.c; then ok "metric $m is exported"
-	else notok "metric $m is not one src/metrics.c exports"; fi
+	if grep -q "\"$m[{ \"]" src/8-tell/metrics.c; then ok "metric $m is exported"
+	else notok "metric $m is not one src/8-tell/metrics.c exports"; fi
 done
 echo "rules: $pass passed, $fail failed"
 [ $fail -eq 0 ]
