@@ -22,6 +22,7 @@ void kwatch_dir(struct kwatch *, const struct cg *, const char *id);
  * raises IN_MODIFY): 0, or -errno when one could not be watched.
  */
 int kwatch_limits(struct kwatch *, const struct cg *, const char *id);
-size_t kwatch_count(const struct kwatch *);
+/* Watches of one kind. */
+size_t kwatch_count(const struct kwatch *, enum kw_kind);
 
 #endif

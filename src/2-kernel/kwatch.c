@@ -196,7 +196,11 @@ kwatch_limits(struct kwatch *k, const struct cg *g, const char *id)
 }
 
 size_t
-kwatch_count(const struct kwatch *k)
+kwatch_count(const struct kwatch *k, enum kw_kind kind)
 {
-	return k ? k->n : 0;
+	size_t n = 0;
+
+	for (size_t i = 0; k != NULL && i < k->n; i++)
+		n += k->w[i].kind == kind;
+	return n;
 }

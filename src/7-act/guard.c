@@ -52,6 +52,7 @@
 #define LOOP_MS (10 * 60000)   /* a kill this recent makes a new spike a loop */
 #define NKILLS 64
 #define NBUDGET 1024
+#define REPAUSE_MAX 10        /* Docker asked again this often after a refusal */
 
 enum cstate { CS_RUNNING, CS_FROZEN, CS_KILLED };
 enum { HANDOFF_NONE, HANDOFF_SWAP, HANDOFF_GAP };
@@ -64,6 +65,7 @@ struct guard_state {
 	uint8_t confirm;        /* a freeze waits for the kernel's word */
 	uint8_t handoff;        /* how Docker's pause is to take the freeze over */
 	uint8_t handing;        /* released for Docker's pause, its answer awaited */
+	uint8_t repause;        /* Docker's pause refused this often: asked again later */
 	uint8_t seeded;         /* its pids directory's age was looked at */
 	uint64_t born_ms;       /* found (monotonic) */
 	uint64_t quiet_until_ms; /* no new spike report before (monotonic) */
@@ -292,13 +294,26 @@ paused(int ok, const char *err, void *arg)
 		} else {
 			enum freezer used;
 
+			int again = p->kind == HANDOFF_GAP && gs(c)->repause < REPAUSE_MAX;
+
 			if (p->kind == HANDOFF_GAP)
 				freezer_freeze(&dirs, &used);
 			else if (freezer_freeze_v1(&dirs) == 0)
 				freezer_release_v2(&dirs);
+			/*
+			 * A bomb is often frozen before Docker has finished starting
+			 * its container, and Docker then refuses to pause what it does
+			 * not yet call running: asked again at its start event, or at
+			 * the next tick.
+			 */
+			if (again) {
+				gs(c)->repause++;
+				gs(c)->handoff = HANDOFF_GAP;
+			}
 			log_warnx("container %s: Docker did not pause it (%s); cgwarden's "
-			    "freeze holds it: cgwardenctl thaw %.12s releases it",
-			    container_label(c, lbl, sizeof(lbl)), err, c->id);
+			    "freeze holds it%s: cgwardenctl thaw %.12s releases it",
+			    container_label(c, lbl, sizeof(lbl)), err,
+			    again ? ", Docker is asked again shortly" : "", c->id);
 		}
 	}
 	free(p);
@@ -323,6 +338,7 @@ do_freeze(struct container *c, const char *why, char *err, size_t errlen)
 	s->frozen_by_us = 1;
 	s->docker_paused = 0;
 	s->confirm = 1;
+	s->repause = 0;
 	s->frozen_at = clock_wall_ms();
 	snprintf(note, sizeof(note), "freeze %" PRIu64 " %s", s->frozen_at, why);
 	container_note(c, "action", note);
@@ -537,7 +553,8 @@ guard_check(struct guard *g, struct container *c, uint64_t now, enum source seen
 		return;
 	pids_max = enforce_known_limit(c, KNOB_PIDS);
 	if (policy_hot(c->ring, c->nsamples, pids_max))
-		sample_fast(c, now + CALM_MS, SRC_SIGNS);
+		/* Woken by an event: the fast rate is that event's doing. */
+		sample_fast(c, now + CALM_MS, seen_by == SRC_PASS ? SRC_SIGNS : seen_by);
 	if (now < s->quiet_until_ms || !policy_spike(c->rule, c->ring, c->nsamples, &v))
 		return;
 	on_spike(g, c, &v, now, seen_by);
@@ -567,6 +584,7 @@ guard_refresh(struct guard *g, struct container *c)
 	if (s->state == CS_FROZEN && fs == FS_THAWED) {
 		s->state = CS_RUNNING;
 		s->confirm = 0;
+		s->handoff = HANDOFF_NONE;
 		s->frozen_by_us = 0;
 		s->docker_paused = 0;
 		sample_reset(c);
@@ -648,7 +666,8 @@ guard_started(struct guard *g, struct container *c, uint64_t now)
 {
 	struct guard_state *s = gs(c);
 
-	(void)g;
+	if (s->state == CS_FROZEN && !s->confirm && !s->handing)
+		handoff(g, c, HANDOFF_GAP); /* a pause Docker refused before it ran */
 	if (s->state != CS_KILLED)
 		return;
 	s->state = CS_RUNNING;
@@ -711,6 +730,8 @@ guard_tick(struct guard *g, uint64_t now)
 		if (gs(c)->state != CS_FROZEN)
 			continue;
 		guard_refresh(g, c);
+		if (gs(c)->state == CS_FROZEN && !gs(c)->confirm && !gs(c)->handing)
+			handoff(g, c, HANDOFF_GAP); /* a pause Docker refused: asked again */
 		if (gs(c)->state != CS_FROZEN || c->rule == NULL)
 			continue;
 		snprintf(why, sizeof(why), "still frozen after kill_after (%" PRIu64 " ms)",
@@ -783,6 +804,8 @@ thawed(struct container *c, const char *by, const char *how)
 	s->frozen_by_us = 0;
 	s->docker_paused = 0;
 	s->quiet_until_ms = 0;
+	s->repause = 0;
+	s->handoff = HANDOFF_NONE;
 	sample_reset(c);
 	container_note(c, "action", NULL);
 	counter_add(CNT_THAWS, 1);

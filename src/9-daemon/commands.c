@@ -180,7 +180,9 @@ stats(void)
 	json_object_object_add(o, "watches",
 	    json_object_new_uint64(discover_watches(*c_->disc)));
 	json_object_object_add(o, "kernel_watches",
-	    json_object_new_uint64(kwatch_count(c_->kwatch)));
+	    json_object_new_uint64(kwatch_count(c_->kwatch, KW_EVENTS)));
+	json_object_object_add(o, "limit_watches",
+	    json_object_new_uint64(kwatch_count(c_->kwatch, KW_LIMIT)));
 	for (int i = CNT_PASSES; i <= CNT_PASS_LAST_NS; i++)
 		json_object_object_add(o, counter_name((enum counter)i),
 		    json_object_new_uint64(counter_get((enum counter)i)));
