@@ -27,8 +27,12 @@ echo 1073741824 > "$MEM_H/$(ct_path "$C")/$MF"
 wait_for 2 sh -c "[ \"\$(cat $MEM_H/$(ct_path "$C")/$MF)\" = 67108864 ]"
 eq "the memory limit raised by hand: lowered back at once too" \
 	"$(rd "$MEM_H/$(ct_path "$C")/$MF")" 67108864
-runin "$(ct_path "$C")" sleep 1000
-runin "$(ct_path "$C")" sleep 1000
+runin "$(ct_path "$C")" sleep 1000; P1=$LASTPID
+runin "$(ct_path "$C")" sleep 1000; P2=$LASTPID
+# Both have left their start gate (a shell that polls with sleep 0.01):
+# from then on the count holds still.
+sleeping() { [ "$(rd /proc/$P1/comm)$(rd /proc/$P2/comm)" = sleepsleep ]; }
+wait_for 5 sleeping
 wait_for 3 sh -c "[ \"\$(cat $PIDS_H/$(ct_path "$C")/pids.current)\" = 2 ]"
 eq "status: pids_current as pids.current says it now, between two passes" \
 	"$(status_field "$C" pids_current)" "$(rd "$PIDS_H/$(ct_path "$C")/pids.current")"
