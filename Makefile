@@ -54,7 +54,8 @@ $(BUILD)/obj/forkwatch_bpf.o: $(BUILD)/obj/forkwatch.bpf.o
 $(BUILD)/cgwardend: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/cgwardenctl: $(wildcard tools/*.c tools/*.h) $(wildcard include/*.h) | $(BUILD)/obj
+# The CLI links one file of the daemon's: the escaping of text it prints.
+$(BUILD)/cgwardenctl: $(wildcard tools/*.c tools/*.h) src/0-base/vis.c $(wildcard include/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/unit.h | $(BUILD)/tests
