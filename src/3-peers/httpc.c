@@ -170,11 +170,10 @@ header(struct httpc_req *r, const char *l)
 		r->chunked = 1;
 }
 
-/* Parses what has arrived.  Returns -1 once the request has ended. */
+/* Parses what has arrived in in.  Returns -1 once the request has ended. */
 static int
-parse(struct httpc_req *r)
+parse(struct httpc_req *r, struct evbuffer *in)
 {
-	struct evbuffer *in = bufferevent_get_input(r->bev);
 	char *l, buf[16384];
 	int rc;
 
@@ -269,20 +268,16 @@ parse(struct httpc_req *r)
 static void
 read_cb(struct bufferevent *bev, void *arg)
 {
-	(void)bev;
-	parse(arg);
+	parse(arg, bufferevent_get_input(bev));
 }
 
+/* The connection ended (what: BEV_EVENT_*): the request ends with it. */
 static void
-event_cb(struct bufferevent *bev, short what, void *arg)
+ended(struct httpc_req *r, struct evbuffer *in, short what)
 {
-	struct httpc_req *r = arg;
 	char err[256];
 
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
-		return;
-	if (parse(r) < 0)
+	if (parse(r, in) < 0)
 		return;
 	if ((what & BEV_EVENT_EOF) && r->phase == P_BODY && r->clen < 0) {
 		finish(r, NULL); /* the body ran until close */
@@ -297,6 +292,13 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		snprintf(err, sizeof(err), "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	finish(r, err);
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	if (!(what & BEV_EVENT_CONNECTED))
+		ended(arg, bufferevent_get_input(bev), what);
 }
 
 static void
