@@ -32,6 +32,9 @@ log_journal(void)
  * paths from outside are formatted into it, and none of their bytes may
  * end the line, start a forged one or reach a terminal raw.
  */
+static void log_emit(int, const char *, va_list, const char *)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 log_emit(int pri, const char *fmt, va_list ap, const char *suffix)
 {
