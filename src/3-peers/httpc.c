@@ -170,6 +170,21 @@ header(struct httpc_req *r, const char *l)
 		r->chunked = 1;
 }
 
+/*
+ * The status of a status line, "HTTP/1.x NNN reason": three digits from
+ * 100 to 599, or -1.  A status of 0 means "no reply" to the callers, and
+ * sscanf's %d took "HTTP/1.1 0", "20-" and "-5".
+ */
+static int
+status_of(const char *l)
+{
+	if (strncmp(l, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)l[7]) || l[8] != ' ' ||
+	    l[9] < '1' || l[9] > '5' || !isdigit((unsigned char)l[10]) ||
+	    !isdigit((unsigned char)l[11]) || (l[12] != ' ' && l[12] != '\0'))
+		return -1;
+	return (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+}
+
 /* Parses what has arrived in in.  Returns -1 once the request has ended. */
 static int
 parse(struct httpc_req *r, struct evbuffer *in)
@@ -182,7 +197,7 @@ parse(struct httpc_req *r, struct evbuffer *in)
 		case P_STATUS:
 			if ((rc = line_of(r, in, &l)) <= 0)
 				return rc;
-			if (sscanf(l, "HTTP/1.%*d %d", &r->status) != 1) {
+			if ((r->status = status_of(l)) < 0) {
 				free(l);
 				finish(r, "not an HTTP reply");
 				return -1;
