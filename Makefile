@@ -28,15 +28,20 @@ UNITS   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_
 HELPERS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/*.c))
 # Test programs that run daemon modules on their own (linked like the unit tests).
 DRIVERS = $(patsubst tests/drivers/%.c,$(BUILD)/drivers/%,$(wildcard tests/drivers/*.c))
+# Fuzz harnesses, one per parser of outside input (tests/fuzz/fuzz_NAME.c).
+FUZZERS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAYS = $(patsubst %,$(BUILD)/fuzz/replay-%,$(FUZZERS))
+FUZZ_S ?= 600
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            libjson-c-dev libbpf-dev clang attr busybox-static python3 \
            user-mode-linux systemd dbus docker.io bc time \
            prometheus-alertmanager prometheus tmux curl groff-base man-db \
-           debhelper lintian
+           debhelper lintian libclang-rt-14-dev
 
-.PHONY: all deps check unit system docker system-v2 package deb run demo install bench clean format
+.PHONY: all deps check unit system docker system-v2 package deb run demo install bench clean \
+	format fuzz fuzz-replay
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -54,7 +59,8 @@ $(BUILD)/obj/forkwatch_bpf.o: $(BUILD)/obj/forkwatch.bpf.o
 $(BUILD)/cgwardend: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/cgwardenctl: $(wildcard tools/*.c tools/*.h) $(wildcard include/*.h) | $(BUILD)/obj
+# The CLI links one file of the daemon's: the escaping of text it prints.
+$(BUILD)/cgwardenctl: $(wildcard tools/*.c tools/*.h) src/0-base/vis.c $(wildcard include/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/unit.h | $(BUILD)/tests
@@ -66,7 +72,35 @@ $(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
 $(BUILD)/drivers/%: tests/drivers/%.c $(LIBOBJS) | $(BUILD)/drivers
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers $(BUILD)/drivers:
+# The daemon's objects as an archive, for the harnesses: one that
+# includes a .c whole to reach its statics (httpc) takes nothing of that
+# file from the archive.
+$(BUILD)/libcgw.a: $(LIBOBJS)
+	rm -f $@ && ar rcs $@ $^
+
+# Each harness as a plain program that replays the files it is given
+# (tests/fuzz/replay.c): built by the build's compiler and flags, so the
+# SAN=1 build replays under ASan and UBSan.
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/common.c \
+    tests/fuzz/fuzz.h $(BUILD)/libcgw.a | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) \
+		$(BUILD)/libcgw.a $(LDLIBS)
+
+# The libFuzzer build: clang, every object with coverage, ASan and UBSan.
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_OBJS = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(notdir $(filter-out %/main.c,$(SRCS)))) \
+	$(BUILD)/obj/forkwatch_bpf.o
+$(BUILD)/fuzz/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/fuzz/obj
+	clang $(CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(BUILD)/fuzz/libcgw.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/common.c tests/fuzz/fuzz.h \
+    $(BUILD)/fuzz/libcgw.a | $(BUILD)/fuzz
+	clang $(CPPFLAGS) -Itests/fuzz $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ \
+		$(filter %.c,$^) $(BUILD)/fuzz/libcgw.a $(LDLIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers $(BUILD)/drivers $(BUILD)/fuzz $(BUILD)/fuzz/obj:
 	mkdir -p $@
 
 deps:
@@ -83,6 +117,14 @@ unit: $(UNITS)
 system: all $(HELPERS) $(DRIVERS)
 	@tests/run-system.sh $(BUILD)
 
+# Every seed and every past crasher through each harness, in seconds.
+fuzz-replay: $(REPLAYS)
+	@tests/run-fuzz-replay.sh $(BUILD) $(FUZZERS)
+
+# Each harness under libFuzzer for FUZZ_S seconds: one line per harness.
+fuzz: deps $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZERS))
+	@tests/run-fuzz.sh $(BUILD) $(FUZZ_S) $(FUZZERS)
+
 # End to end against a private dockerd that the tests start and stop.
 docker: all
 	@tests/run-docker.sh $(BUILD)
@@ -97,8 +139,9 @@ system-v2: all $(HELPERS) $(DRIVERS)
 check: deps
 	@rm -rf build/results build/asan/results
 	@rc=0; \
-	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 all unit system docker || rc=1; \
-	$(MAKE) -k --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit system docker || rc=1; \
+	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 all unit fuzz-replay system docker || rc=1; \
+	$(MAKE) -k --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit fuzz-replay system \
+		docker || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 system-v2 || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 package || rc=1; \
 	tests/summary.sh build/results build/asan/results || rc=1; \

@@ -22,6 +22,8 @@ struct hierarchy {
 	struct hier h[MAX_HIER]; /* v1 mounts first, the v2 mount last */
 	size_t n;
 	enum layout layout;
+	size_t nignored;    /* cgroup mounts under cgroup_root left out */
+	char ignored[1024]; /* which and why, for the log */
 };
 
 int cgroup_detect(const char *root, const char *mountinfo, int hide_v2,

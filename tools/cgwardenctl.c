@@ -53,6 +53,7 @@ human_bytes(struct json_object *o, const char *key, char *buf, size_t len)
 static void
 print_status(struct json_object *arr)
 {
+	client_vis_tree(arr);
 	printf("%-12s  %-20s  %-20s  %-12s  %11s  %6s  %17s  %5s  %s\n", "CONTAINER",
 	    "NAME", "IMAGE", "RULE", "PIDS", "FORKS", "MEMORY", "CPUS", "STATE");
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -108,6 +109,7 @@ print_audit(struct json_object *arr)
 	static const char *const sevs[] = { "high", "medium", "low", "info" };
 	size_t n = json_object_array_length(arr), count[4] = { 0 }, ctrs = 0;
 
+	client_vis_tree(arr);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *f = json_object_array_get_idx(arr, i);
 		const char *id = text(f, "container", NULL);
@@ -183,10 +185,13 @@ print_event(struct json_object *ev)
 {
 	struct json_object *v;
 	char when[32] = "?", who[96];
-	const char *name = text(ev, "name", NULL), *id = text(ev, "id", NULL);
+	const char *name, *id;
 	time_t t;
 	struct tm tm;
 
+	client_vis_tree(ev); /* before any of its strings is taken */
+	name = text(ev, "name", NULL);
+	id = text(ev, "id", NULL);
 	if (json_object_object_get_ex(ev, "time_ms", &v)) {
 		t = (time_t)(json_object_get_uint64(v) / 1000);
 		localtime_r(&t, &tm);
@@ -222,6 +227,7 @@ follow_events(const char *sock, int json)
 		if (ev == NULL)
 			continue;
 		if (json_object_object_get_ex(ev, "error", &e)) {
+			client_vis_tree(e);
 			fprintf(stderr, "cgwardenctl: %s\n", json_object_get_string(e));
 			json_object_put(ev);
 			free(line);

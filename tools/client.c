@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "vis.h"
 
 #define MAX_REPLY (64u << 20)
 
@@ -78,9 +79,24 @@ parse_reply_or(const char *reply, int status)
 	}
 	if (json_object_is_type(o, json_type_object) &&
 	    json_object_object_get_ex(o, "error", &e)) {
+		client_vis_tree(e);
 		fprintf(stderr, "cgwardenctl: %s\n", json_object_get_string(e));
-		if (json_object_object_get_ex(o, "details", &det))
-			fprintf(stderr, "%s", json_object_get_string(det));
+		/* The config's errors, one a line: each line escaped, not the breaks. */
+		if (json_object_object_get_ex(o, "details", &det)) {
+			const char *d = json_object_get_string(det);
+
+			while (d != NULL && *d) {
+				size_t n = strcspn(d, "\n"), m = vis_mem(NULL, 0, d, n);
+				char *line = malloc(m + 1);
+
+				if (line == NULL)
+					exit(2);
+				vis_mem(line, m + 1, d, n);
+				fprintf(stderr, "%s\n", line);
+				free(line);
+				d += n + (d[n] == '\n');
+			}
+		}
 		exit(status);
 	}
 	return o;
@@ -102,4 +118,46 @@ text(struct json_object *o, const char *key, const char *dflt)
 	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
 		return dflt;
 	return json_object_get_string(v);
+}
+
+/*
+ * Escapes every string of the tree in place (vis.h), before any of it is
+ * printed for people: names, images, reasons and paths come from outside
+ * and must not drive the terminal.
+ */
+void
+client_vis_tree(struct json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_array:
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			client_vis_tree(json_object_array_get_idx(o, i));
+		break;
+	case json_type_object: {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			client_vis_tree(v);
+		}
+		break;
+	}
+	case json_type_string: {
+		const char *s = json_object_get_string(o);
+		int len = json_object_get_string_len(o);
+		size_t n;
+		char *e;
+
+		/* A "\u0000" inside the string counts too. */
+		if (strlen(s) == (size_t)len && !vis_needed(s))
+			break;
+		n = vis_mem(NULL, 0, s, (size_t)len);
+		if ((e = malloc(n + 1)) == NULL)
+			exit(2);
+		vis_mem(e, n + 1, s, (size_t)len);
+		json_object_set_string(o, e);
+		free(e);
+		break;
+	}
+	default:
+		break;
+	}
 }

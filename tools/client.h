@@ -14,5 +14,7 @@ struct json_object *parse_reply_or(const char *reply, int status);
 struct json_object *parse_reply(const char *reply);
 /* The string value of key in o, or dflt when it is missing or null. */
 const char *text(struct json_object *o, const char *key, const char *dflt);
+/* Escapes every string of the tree in place, for printing to a terminal. */
+void client_vis_tree(struct json_object *o);
 
 #endif

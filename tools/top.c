@@ -419,6 +419,8 @@ frame(const char *sock, int json, int first)
 		json_object_put(arr);
 		return -1;
 	}
+	if (!json)
+		client_vis_tree(arr); /* the table goes to a terminal */
 	for (size_t i = 0; i < n; i++)
 		fill(&r[i], json_object_array_get_idx(arr, i));
 	qsort(r, n, sizeof(*r), row_cmp);

@@ -8,6 +8,7 @@
 #include <systemd/sd-journal.h>
 
 #include "log.h"
+#include "vis.h"
 
 static int log_debug_on;
 static int log_to_journal;
@@ -26,18 +27,26 @@ log_journal(void)
 	return log_to_journal;
 }
 
+/*
+ * Writes one line.  The whole line is escaped (vis.h): names, images and
+ * paths from outside are formatted into it, and none of their bytes may
+ * end the line, start a forged one or reach a terminal raw.
+ */
+static void log_emit(int, const char *, va_list, const char *)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 log_emit(int pri, const char *fmt, va_list ap, const char *suffix)
 {
-	char msg[1024];
+	char msg[1024], line[1200], out[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	snprintf(line, sizeof(line), "%s%s%s", msg, suffix ? ": " : "", suffix ? suffix : "");
+	vis_str(out, sizeof(out), line);
 	if (log_to_journal)
-		sd_journal_print(pri, "%s%s%s", msg, suffix ? ": " : "",
-		    suffix ? suffix : "");
+		sd_journal_print(pri, "%s", out);
 	else
-		fprintf(stderr, "cgwardend: %s%s%s\n", msg, suffix ? ": " : "",
-		    suffix ? suffix : "");
+		fprintf(stderr, "cgwardend: %s\n", out);
 }
 
 /* Warns, appending strerror(errno). */

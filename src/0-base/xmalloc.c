@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 void *
@@ -58,4 +59,15 @@ xasprintf(const char *fmt, ...)
 		fatalx("out of memory");
 	va_end(ap);
 	return s;
+}
+
+/* A copy of s escaped for a log line, the journal or a terminal (vis.h). */
+char *
+xvis(const char *s)
+{
+	size_t n = vis_str(NULL, 0, s);
+	char *p = xmalloc(n + 1);
+
+	vis_str(p, n + 1, s);
+	return p;
 }

@@ -50,12 +50,11 @@ struct parse {
 	int continuation;   /* that line starts with whitespace */
 	struct config *cf;
 	struct config_errors *errs;
-	enum section_kind kind;
-	struct rule *rule;  /* the rule section being filled */
-	char cursec[256];   /* inih's name of the current section */
+	enum section_kind kind; /* the section the reader last entered */
+	size_t image;       /* its rule in cf->images, for SEC_IMAGE */
+	char cursec[256];   /* its header, for messages */
 	char lastkey[64];   /* the key a continuation line extends */
 	char inih_prev[64]; /* the key inih attaches continuations to */
-	int entered;
 	char **sections;    /* section headers seen in this file, for duplicates */
 	size_t nsections;
 };
@@ -536,42 +535,12 @@ global_set(struct parse *p, const char *key, const char *val)
 	}
 }
 
-/* Enters the section inih names; its header line was checked by the reader. */
-static void
-enter_section(struct parse *p, const char *section)
+/* The rule that keys of the current section set: looked up at each key, by
+ * index, because a later header may have moved cf->images. */
+static struct rule *
+cur_rule(struct parse *p)
 {
-	const char *q, *end;
-
-	snprintf(p->cursec, sizeof(p->cursec), "%s", section);
-	p->lastkey[0] = '\0';
-	p->inih_prev[0] = '\0';
-	p->rule = NULL;
-	if (*section == '\0') {
-		p->kind = SEC_NONE;
-	} else if (strcmp(section, "global") == 0) {
-		p->kind = SEC_GLOBAL;
-	} else if (strcmp(section, "defaults") == 0) {
-		p->kind = SEC_DEFAULTS;
-		p->rule = &p->cf->defaults;
-	} else if (strncmp(section, "image", 5) == 0 && isspace((unsigned char)section[5])) {
-		p->kind = SEC_IMAGE;
-		q = section + 5;
-		while (isspace((unsigned char)*q))
-			q++;
-		end = q + strlen(q);
-		if (*q == '"' && end - q >= 2 && end[-1] == '"') {
-			/* The reader already reported bad image headers; find the rule. */
-			for (size_t i = 0; i < p->cf->nimages; i++)
-				if (strlen(p->cf->images[i].pattern) == (size_t)(end - q - 2) &&
-				    strncmp(p->cf->images[i].pattern, q + 1,
-				    (size_t)(end - q - 2)) == 0)
-					p->rule = &p->cf->images[i];
-		}
-		if (p->rule == NULL)
-			p->kind = SEC_BAD;
-	} else {
-		p->kind = SEC_BAD;
-	}
+	return p->kind == SEC_DEFAULTS ? &p->cf->defaults : &p->cf->images[p->image];
 }
 
 static void
@@ -589,22 +558,29 @@ dispatch(struct parse *p, const char *name, const char *val)
 		break;
 	case SEC_DEFAULTS:
 	case SEC_IMAGE:
-		rule_set(p, p->rule, name, val);
+		rule_set(p, cur_rule(p), name, val);
 		break;
 	}
 }
 
+/*
+ * Takes one key from inih.  The section is the reader's, never inih's
+ * name for it: the reader hands inih every header as the same "[s]", so
+ * that the two cannot disagree on where a section starts.
+ */
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
 	char val[512];
 	size_t n;
+	int cont = p->continuation && strcmp(name, p->inih_prev) == 0;
 
-	if (!p->entered || strcmp(section, p->cursec) != 0) {
-		enter_section(p, section);
-		p->entered = 1;
-	}
+	(void)section;
+	if (!cont)
+		snprintf(p->inih_prev, sizeof(p->inih_prev), "%s", name);
+	if (p->kind == SEC_BAD)
+		return 1; /* reported at the section header */
 	/* A '#' or ';' after whitespace starts a comment (inih misses some);
 	 * inih strips the blanks after '=', so "key =   # note" starts with it. */
 	snprintf(val, sizeof(val), "%s", value);
@@ -618,7 +594,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 		val[--n] = '\0';
 
 	/* inih hands an indented line to the previous key as a continuation. */
-	if (p->continuation && strcmp(name, p->inih_prev) == 0) {
+	if (cont) {
 		char *eq = strchr(val, '=');
 
 		if (eq != NULL) { /* an indented "key = value" */
@@ -636,71 +612,131 @@ handler(void *user, const char *section, const char *name, const char *value)
 			perr(p, p->line, "'%s' does not continue on an indented line", p->lastkey);
 		return 1;
 	}
-	snprintf(p->inih_prev, sizeof(p->inih_prev), "%s", name);
 	dispatch(p, name, val);
 	return 1;
 }
 
-/* Checks one section header line, registering image rules in file order. */
-static void
-header_line(struct parse *p, char *s)
+/* Whether the rest of a header line, after its ']', is blank or a comment. */
+static int
+header_tail_ok(const char *t)
 {
-	char *end = strchr(s, ']'), *q, *qe;
+	while (isspace((unsigned char)*t))
+		t++;
+	return *t == '\0' || *t == '#' || *t == ';';
+}
 
-	if (end == NULL) {
+/*
+ * Reads a section header (s at its '[') and enters that section,
+ * registering image rules in file order.  A header that cannot be read
+ * one way only is an error, and its keys are dropped (SEC_BAD).
+ */
+static void
+header_line(struct parse *p, const char *s)
+{
+	const char *w, *we, *q, *qe, *close = strchr(s, ']');
+	char name[256];
+
+	p->kind = SEC_BAD;
+	snprintf(p->cursec, sizeof(p->cursec), "?");
+	if (close == NULL) {
 		perr(p, p->line, "section header without ']'");
 		return;
 	}
-	*end = '\0';
-	while (isspace((unsigned char)*++s))
+	for (w = s + 1; isspace((unsigned char)*w); w++)
 		;
-	for (char *t = end - 1; t >= s && isspace((unsigned char)*t); t--)
-		*t = '\0';
+	for (we = w; *we && *we != ']' && *we != '"' && !isspace((unsigned char)*we); we++)
+		;
+	if ((size_t)(we - w) == 5 && strncmp(w, "image", 5) == 0) {
+		/* image WS "PATTERN" WS ]: the pattern may hold a ']' of a glob. */
+		for (q = we; isspace((unsigned char)*q); q++)
+			;
+		qe = q == we || *q != '"' ? NULL : strchr(q + 1, '"');
+		if (qe != NULL) {
+			for (close = qe + 1; isspace((unsigned char)*close); close++)
+				;
+			if (*close != ']')
+				qe = NULL;
+		}
+		if (qe == NULL || qe == q + 1) {
+			perr(p, p->line, "image section needs a quoted, non-empty pattern: "
+			    "[image \"nginx\"]");
+			return;
+		}
+		snprintf(name, sizeof(name), "image \"%.*s\"", (int)(qe - q - 1), q + 1);
+	} else {
+		const char *e = close;
+
+		while (e > w && isspace((unsigned char)e[-1]))
+			e--;
+		snprintf(name, sizeof(name), "%.*s", (int)(e - w), w);
+		if (strcmp(name, "global") != 0 && strcmp(name, "defaults") != 0) {
+			perr(p, p->line, "unknown section [%s]", name);
+			return;
+		}
+	}
+	if (!header_tail_ok(close + 1)) {
+		perr(p, p->line, "text after the section header [%s]", name);
+		return;
+	}
 	for (size_t i = 0; i < p->nsections; i++)
-		if (strcmp(p->sections[i], s) == 0) {
-			perr(p, p->line, "duplicate section [%s]", s);
+		if (strcmp(p->sections[i], name) == 0) {
+			perr(p, p->line, "duplicate section [%s]", name);
 			return;
 		}
 	p->sections = xreallocarray(p->sections, p->nsections + 1, sizeof(char *));
-	p->sections[p->nsections++] = xstrdup(s);
-	if (strcmp(s, "global") == 0 || strcmp(s, "defaults") == 0)
-		return;
-	if (strncmp(s, "image", 5) != 0 || !isspace((unsigned char)s[5])) {
-		perr(p, p->line, "unknown section [%s]", s);
-		return;
-	}
-	for (q = s + 5; isspace((unsigned char)*q); q++)
-		;
-	qe = q + strlen(q);
-	if (*q != '"' || qe - q < 3 || qe[-1] != '"' || memchr(q + 1, '"', (size_t)(qe - q - 2))) {
-		perr(p, p->line, "image section needs a quoted, non-empty pattern: "
-		    "[image \"nginx\"]");
+	p->sections[p->nsections++] = xstrdup(name);
+	snprintf(p->cursec, sizeof(p->cursec), "%s", name);
+	if (strcmp(name, "global") == 0) {
+		p->kind = SEC_GLOBAL;
 		return;
 	}
-	qe[-1] = '\0';
-	q++;
-	if (!glob_valid(q)) {
-		perr(p, p->line, "bad glob '%s' in [image \"%s\"]", q, q);
+	if (strcmp(name, "defaults") == 0) {
+		p->kind = SEC_DEFAULTS;
 		return;
 	}
+	/* name is: image "PATTERN" */
+	char *pat = xasprintf("%.*s", (int)(strlen(name) - 8), name + 7);
+
+	for (const char *c = pat; *c; c++)
+		if (isspace((unsigned char)*c) || iscntrl((unsigned char)*c)) {
+			perr(p, p->line, "[%s]: a pattern cannot hold blanks or control "
+			    "characters (no image reference does; \" ;\" or \" #\" would "
+			    "start a comment)", name);
+			free(pat);
+			return;
+		}
+	if (!glob_valid(pat)) {
+		perr(p, p->line, "bad glob '%s' in [%s]", pat, name);
+		free(pat);
+		return;
+	}
+	p->kind = SEC_IMAGE;
 	/* A drop-in's section for a pattern an earlier file has: the same rule,
 	 * in its first place. */
 	for (size_t i = 0; i < p->cf->nimages; i++)
-		if (strcmp(p->cf->images[i].pattern, q) == 0)
+		if (strcmp(p->cf->images[i].pattern, pat) == 0) {
+			p->image = i;
+			free(pat);
 			return;
+		}
 	p->cf->images = xreallocarray(p->cf->images, p->cf->nimages + 1,
 	    sizeof(struct rule));
-	struct rule *r = &p->cf->images[p->cf->nimages++];
+	p->image = p->cf->nimages++;
+	struct rule *r = &p->cf->images[p->image];
 	memset(r, 0, sizeof(*r));
 	rule_unset(r);
-	r->pattern = xstrdup(q);
-	r->name = xstrdup(q);
+	r->pattern = pat;
+	r->name = xstrdup(pat);
 	r->line = p->line;
 }
 
 /*
  * Feeds inih one line at a time, counting lines so that the handler knows
- * where it is, and checking what inih does not report per line.
+ * where it is, and checking what inih does not report per line.  The
+ * reader alone decides what a section header is: it enters the section
+ * and hands inih the line as "[s]", so that inih starts a section there
+ * and nowhere else (it would take an indented header for a continuation,
+ * cut one at " ;" or beyond 50 bytes).
  */
 static char *
 reader(char *str, int num, void *stream)
@@ -723,19 +759,28 @@ reader(char *str, int num, void *stream)
 		str[1] = '\0';
 		return str;
 	}
+	/* inih skips a UTF-8 byte order mark on the first line; so does the reader. */
+	if (p->line == 1 && strncmp(str, "\xEF\xBB\xBF", 3) == 0)
+		memmove(str, str + 3, (len -= 3) + 1);
 	p->continuation = len > 0 && isspace((unsigned char)str[0]);
 	for (s = str; isspace((unsigned char)*s); s++)
 		;
 	if (*s == '\0' || *s == '#' || *s == ';')
 		return str;
 	if (*s == '[') {
-		char copy[256];
-
-		snprintf(copy, sizeof(copy), "%s", s);
-		header_line(p, copy);
+		if (p->continuation) {
+			perr(p, p->line, "a section header must start its line "
+			    "(an indented line continues the value above)");
+			p->kind = SEC_BAD;
+		} else
+			header_line(p, s);
+		p->lastkey[0] = p->inih_prev[0] = '\0';
+		snprintf(str, (size_t)num, "[s]\n");
 		return str;
 	}
-	if (strchr(s, '=') == NULL && strchr(s, ':') == NULL && !p->continuation)
+	/* An indented line continues a key only after one (inih's rule). */
+	if (strchr(s, '=') == NULL && strchr(s, ':') == NULL &&
+	    (!p->continuation || p->inih_prev[0] == '\0'))
 		perr(p, p->line, "expected 'key = value'");
 	else if (strchr(s, '=') == NULL && strchr(s, ':') != NULL)
 		perr(p, p->line, "expected 'key = value' (':' is not a separator here)");
@@ -772,9 +817,7 @@ parse_file(struct parse *p, int file)
 	p->line = 0;
 	p->continuation = 0;
 	p->kind = SEC_NONE;
-	p->rule = NULL;
 	p->cursec[0] = p->lastkey[0] = p->inih_prev[0] = '\0';
-	p->entered = 0;
 	if ((p->fp = fopen(path, "r")) == NULL) {
 		perr(p, 0, "cannot open: %s", strerror(errno));
 		return -1;

@@ -47,9 +47,27 @@ under_root(const char *mnt, const char *root)
 	return strncmp(mnt, root, n) == 0 && (mnt[n] == '\0' || mnt[n] == '/');
 }
 
+/* Notes a mount that detection leaves out, in out->ignored for the log. */
+static void
+ignore_mount(struct hierarchy *out, const char *mnt, const char *why)
+{
+	size_t off = strlen(out->ignored), room = sizeof(out->ignored) - off;
+	int w;
+
+	out->nignored++;
+	if (room < 4)
+		return; /* already ended with "..." */
+	w = snprintf(out->ignored + off, room, "%s%s (%s)", off ? ", " : "", mnt, why);
+	if (w < 0 || (size_t)w >= room)
+		memcpy(out->ignored + sizeof(out->ignored) - 4, "...", 4);
+}
+
 /*
  * Finds the cgroup mounts below root (v1 controllers and one cgroup2
- * mount) and the host's layout.  hide_v2 ignores the cgroup2 mount of a
+ * mount) and the host's layout.  A v1 mount is kept only for a controller
+ * no mount before it has (a stacked or duplicated mount adds nothing), so
+ * that the v2 mount always has its place; the ones left out are counted
+ * and named in out->ignored.  hide_v2 ignores the cgroup2 mount of a
  * hybrid host (unified_tree = ignore), for running as on a pure v1 host;
  * a pure v2 host keeps it.  Returns 0, or -1 with err set.
  */
@@ -60,7 +78,9 @@ cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
-	int nv1 = 0, v2 = -1;
+	unsigned have = 0;
+	int nv1 = 0;
+	struct hier v2 = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	if ((f = fopen(mountinfo, "r")) == NULL) {
@@ -82,13 +102,23 @@ cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
 
 			if (bits == 0)
 				continue; /* name=systemd and friends: nothing to enforce */
-			if (out->n >= MAX_HIER - 1)
-				continue; /* more mounts than controllers: a cgroup2 mount may follow */
+			if ((bits & ~have) == 0) {
+				ignore_mount(out, mnt, "its controllers are mounted before it");
+				continue;
+			}
+			/* Each kept v1 mount adds a controller: CTRL_COUNT at most. */
+			if (out->n >= MAX_HIER - 1) {
+				ignore_mount(out, mnt, "too many cgroup v1 mounts");
+				continue;
+			}
 			out->h[out->n].mount = xstrdup(mnt);
 			out->h[out->n].ctrls = bits;
 			out->n++;
+			have |= bits;
 			nv1++;
-		} else if (strcmp(fstype, "cgroup2") == 0 && v2 < 0) {
+		} else if (strcmp(fstype, "cgroup2") == 0 && v2.mount != NULL) {
+			ignore_mount(out, mnt, "a second cgroup2 mount");
+		} else if (strcmp(fstype, "cgroup2") == 0) {
 			char path[4200], buf[512] = "";
 			int fd;
 
@@ -98,34 +128,29 @@ cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
 					buf[0] = '\0';
 				close(fd);
 			}
-			v2 = 1;
 			/* Kept aside so that v1 mounts come first. */
-			out->h[MAX_HIER - 1].mount = xstrdup(mnt);
-			out->h[MAX_HIER - 1].v2 = 1;
-			out->h[MAX_HIER - 1].ctrls = ctrl_bits(buf, " \n");
+			v2.mount = xstrdup(mnt);
+			v2.v2 = 1;
+			v2.ctrls = ctrl_bits(buf, " \n");
 			/* v2 accounts CPU time in cpu.stat on every cgroup. */
-			out->h[MAX_HIER - 1].ctrls |= 1u << CTRL_CPUACCT;
+			v2.ctrls |= 1u << CTRL_CPUACCT;
 			/* cgroup.freeze is core v2, no controller needed. */
-			out->h[MAX_HIER - 1].ctrls |= 1u << CTRL_FREEZER;
+			v2.ctrls |= 1u << CTRL_FREEZER;
 		}
 	}
 	free(line);
 	fclose(f);
-	if (v2 > 0 && hide_v2 && nv1) {
-		free(out->h[MAX_HIER - 1].mount);
-		memset(&out->h[MAX_HIER - 1], 0, sizeof(struct hier));
-		v2 = -1;
+	if (v2.mount != NULL && hide_v2 && nv1) {
+		free(v2.mount);
+		v2.mount = NULL;
 	}
-	if (v2 > 0) {
-		out->h[out->n] = out->h[MAX_HIER - 1];
-		memset(&out->h[MAX_HIER - 1], 0, sizeof(struct hier));
-		out->n++;
-	}
-	if (nv1 && v2 > 0)
+	if (v2.mount != NULL)
+		out->h[out->n++] = v2;
+	if (nv1 && v2.mount != NULL)
 		out->layout = LAYOUT_HYBRID;
 	else if (nv1)
 		out->layout = LAYOUT_V1;
-	else if (v2 > 0)
+	else if (v2.mount != NULL)
 		out->layout = LAYOUT_V2;
 	else {
 		snprintf(err, errlen, "no cgroup filesystem mounted under %s", root);

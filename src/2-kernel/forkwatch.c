@@ -32,6 +32,9 @@ struct forkwatch {
 	uint64_t told;
 };
 
+static int quiet(enum libbpf_print_level, const char *, va_list)
+	__attribute__((format(printf, 2, 0)));
+
 /* libbpf's own words go to the debug log, not to stderr. */
 static int
 quiet(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -170,11 +170,25 @@ header(struct httpc_req *r, const char *l)
 		r->chunked = 1;
 }
 
-/* Parses what has arrived.  Returns -1 once the request has ended. */
+/*
+ * The status of a status line, "HTTP/1.x NNN reason": three digits from
+ * 100 to 599, or -1.  A status of 0 means "no reply" to the callers, and
+ * sscanf's %d took "HTTP/1.1 0", "20-" and "-5".
+ */
 static int
-parse(struct httpc_req *r)
+status_of(const char *l)
 {
-	struct evbuffer *in = bufferevent_get_input(r->bev);
+	if (strncmp(l, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)l[7]) || l[8] != ' ' ||
+	    l[9] < '1' || l[9] > '5' || !isdigit((unsigned char)l[10]) ||
+	    !isdigit((unsigned char)l[11]) || (l[12] != ' ' && l[12] != '\0'))
+		return -1;
+	return (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+}
+
+/* Parses what has arrived in in.  Returns -1 once the request has ended. */
+static int
+parse(struct httpc_req *r, struct evbuffer *in)
+{
 	char *l, buf[16384];
 	int rc;
 
@@ -183,7 +197,7 @@ parse(struct httpc_req *r)
 		case P_STATUS:
 			if ((rc = line_of(r, in, &l)) <= 0)
 				return rc;
-			if (sscanf(l, "HTTP/1.%*d %d", &r->status) != 1) {
+			if ((r->status = status_of(l)) < 0) {
 				free(l);
 				finish(r, "not an HTTP reply");
 				return -1;
@@ -269,20 +283,16 @@ parse(struct httpc_req *r)
 static void
 read_cb(struct bufferevent *bev, void *arg)
 {
-	(void)bev;
-	parse(arg);
+	parse(arg, bufferevent_get_input(bev));
 }
 
+/* The connection ended (what: BEV_EVENT_*): the request ends with it. */
 static void
-event_cb(struct bufferevent *bev, short what, void *arg)
+ended(struct httpc_req *r, struct evbuffer *in, short what)
 {
-	struct httpc_req *r = arg;
 	char err[256];
 
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
-		return;
-	if (parse(r) < 0)
+	if (parse(r, in) < 0)
 		return;
 	if ((what & BEV_EVENT_EOF) && r->phase == P_BODY && r->clen < 0) {
 		finish(r, NULL); /* the body ran until close */
@@ -297,6 +307,13 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		snprintf(err, sizeof(err), "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	finish(r, err);
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	if (!(what & BEV_EVENT_CONNECTED))
+		ended(arg, bufferevent_get_input(bev), what);
 }
 
 static void

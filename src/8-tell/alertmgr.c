@@ -112,8 +112,8 @@ runbook(const struct gevent *e, const char *who, char *buf, size_t len)
 		    "is frozen" : "was not touched (action alert)", who, who, who, img);
 }
 
-struct json_object *
-alertmgr_alert(const struct gevent *e, const char *host)
+static struct json_object *
+build_alert(const struct gevent *e, const char *host)
 {
 	struct json_object *a, *l, *an;
 	char who[80], t[40], buf[1024], pids[64] = "", ff[64] = "";
@@ -179,6 +179,33 @@ alertmgr_alert(const struct gevent *e, const char *host)
 	json_object_object_add(a, "annotations", an);
 	fmt_time(e->time_ms ? e->time_ms : clock_wall_ms(), t, sizeof(t));
 	json_object_object_add(a, "startsAt", json_object_new_string(t));
+	return a;
+}
+
+/*
+ * The alert of an event, its text from outside escaped first (vis.h):
+ * Alertmanager hands labels and annotations on to mail, chat and amtool
+ * in a terminal, and the description's own line breaks must stay the
+ * only ones.
+ */
+struct json_object *
+alertmgr_alert(const struct gevent *e, const char *host)
+{
+	struct gevent v = *e;
+	const char **text[] = { &v.name, &v.image, &v.rule, &v.cgroup, &v.reason,
+		&v.history, &v.top, &v.message, &v.seen_by };
+	char *copy[sizeof(text) / sizeof(text[0])];
+	struct json_object *a;
+	size_t n = sizeof(text) / sizeof(text[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		copy[i] = *text[i] != NULL ? xvis(*text[i]) : NULL;
+		if (copy[i] != NULL)
+			*text[i] = copy[i];
+	}
+	a = build_alert(&v, host);
+	for (size_t i = 0; i < n; i++)
+		free(copy[i]);
 	return a;
 }
 

@@ -25,11 +25,21 @@ add(char **f, size_t *n, size_t max, char *kv)
 		free(kv);
 }
 
+/*
+ * A text field, escaped (vis.h): names, images, reasons and paths come
+ * from outside, and journalctl shows a field with a control byte in it
+ * as a blob, or prints it raw with --output=cat.
+ */
 static void
 add_str(char **f, size_t *n, size_t max, const char *key, const char *v)
 {
-	if (v != NULL && *v != '\0')
-		add(f, n, max, xasprintf("%s=%s", key, v));
+	char *e;
+
+	if (v == NULL || *v == '\0')
+		return;
+	e = xvis(v);
+	add(f, n, max, xasprintf("%s=%s", key, e));
+	free(e);
 }
 
 static void

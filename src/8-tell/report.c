@@ -12,6 +12,7 @@
 #include "guard.h"
 #include "report.h"
 #include "sample.h"
+#include "xmalloc.h"
 
 /* running or frozen, as the kernel says; or killed by cgwarden. */
 const char *
@@ -145,20 +146,25 @@ report_oneshot(const struct ctable *t, FILE *f)
 	for (size_t i = 0; v && i < t->n; i++) {
 		const struct container *c = v[i];
 		char pmax[32], mmax[32], cpus[32], path[4096];
+		char *name, *image, *cg; /* from outside, and the line goes to a terminal */
 		struct usage u;
 
 		sample_usage(c, &u);
+		name = xvis(c->name ? c->name : "-");
+		image = xvis(c->image ? c->image : "-");
+		cg = xvis(container_path(c, path, sizeof(path)));
 		fmt_limit(c, KNOB_PIDS, pmax, sizeof(pmax));
 		fmt_limit(c, KNOB_MEMORY, mmax, sizeof(mmax));
 		fmt_limit(c, KNOB_CPU, cpus, sizeof(cpus));
 		fprintf(f, "%s name=%s image=%s rule=%s pids=%" PRIu64 "/%s "
 		    "fork_failures=%" PRIu64 " memory=%" PRIu64 "/%s cpus=%s state=%s cgroup=%s\n",
-		    c->id, c->name ? c->name : "-", c->image ? c->image : "-",
-		    c->rule ? c->rule->name : "defaults",
+		    c->id, name, image, c->rule ? c->rule->name : "defaults",
 		    u.pids != USAGE_NONE ? u.pids : 0, pmax,
 		    u.fork_failures != USAGE_NONE ? u.fork_failures : 0,
-		    u.mem != USAGE_NONE ? u.mem : 0, mmax, cpus, report_state(c),
-		    container_path(c, path, sizeof(path)));
+		    u.mem != USAGE_NONE ? u.mem : 0, mmax, cpus, report_state(c), cg);
+		free(name);
+		free(image);
+		free(cg);
 	}
 	free(v);
 }

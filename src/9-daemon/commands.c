@@ -58,8 +58,8 @@ add_alert_stats(struct json_object *o)
 }
 
 /* A container by full id, unique id prefix, or name: NULL with the reason. */
-static struct container *
-resolve(const char *arg, char *err, size_t errlen)
+struct container *
+commands_resolve(const struct ctable *t, const char *arg, char *err, size_t errlen)
 {
 	struct container *found = NULL;
 	size_t len = strlen(arg);
@@ -67,8 +67,8 @@ resolve(const char *arg, char *err, size_t errlen)
 
 	if (*arg == '/')
 		arg++, len--;
-	for (size_t i = 0; i < c_->t->n; i++) {
-		struct container *c = c_->t->c[i];
+	for (size_t i = 0; i < t->n; i++) {
+		struct container *c = t->c[i];
 
 		if (c->name != NULL && strcmp(c->name, arg) == 0)
 			return c;
@@ -84,6 +84,36 @@ resolve(const char *arg, char *err, size_t errlen)
 	else
 		snprintf(err, errlen, "%s: no such container (cgwardenctl status lists them)", arg);
 	return NULL;
+}
+
+/* The command of one request line and, for thaw and kill, its argument. */
+enum command
+commands_parse(const char *line, const char **arg)
+{
+	static const struct {
+		const char *name;
+		enum command cmd;
+	} plain[] = {
+		{ "status", CMD_STATUS }, { "stats", CMD_STATS }, { "events", CMD_EVENTS },
+		{ "reload", CMD_RELOAD }, { "audit", CMD_AUDIT },
+	};
+
+	*arg = NULL;
+	if (strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0) {
+		*arg = line + 5;
+		return line[0] == 't' ? CMD_THAW : CMD_KILL;
+	}
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(line, plain[i].name) == 0)
+			return plain[i].cmd;
+	return CMD_UNKNOWN;
+}
+
+/* Whether the command changes anything (then only root and control_admin_group may). */
+int
+commands_mutating(enum command cmd)
+{
+	return cmd == CMD_THAW || cmd == CMD_KILL || cmd == CMD_RELOAD;
 }
 
 /* A thaw waiting for Docker; the client may leave before it ends. */
@@ -122,17 +152,16 @@ thaw_done(int rc, const char *err, void *arg)
 	free(w);
 }
 
-/* thaw ID|NAME, kill ID|NAME: root only; the answer names the container. */
+/* thaw ID|NAME, kill ID|NAME; the answer names the container. */
 static char *
-act_cmd(const char *line, struct ctl_client *cl)
+act_cmd(enum command cmd, const char *arg, struct ctl_client *cl)
 {
-	int kill = strncmp(line, "kill ", 5) == 0;
-	const char *arg = line + 5;
+	int kill = cmd == CMD_KILL;
 	struct waiting *w;
 	struct container *c;
 	char err[256], msg[300];
 
-	if ((c = resolve(arg, err, sizeof(err))) == NULL)
+	if ((c = commands_resolve(c_->t, arg, err, sizeof(err))) == NULL)
 		return error_reply(err);
 	if (kill) {
 		if (guard_kill(c_->guard, c, "cgwardenctl kill", err, sizeof(err)) < 0) {
@@ -154,10 +183,9 @@ act_cmd(const char *line, struct ctl_client *cl)
  * Returns NULL when allowed, else the refusal.
  */
 static char *
-refused(const char *line, struct ctl_client *cl)
+refused(const char *line, enum command c, struct ctl_client *cl)
 {
-	int mutating = strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0 ||
-	    strcmp(line, "reload") == 0;
+	int mutating = commands_mutating(c);
 	char cmd[16], msg[256];
 
 	if (control_uid(cl) == 0 || control_in_group(cl, (*c_->cf)->control_admin_gid) ||
@@ -200,22 +228,25 @@ commands_answer(const char *line, struct ctl_client *cl, void *arg)
 {
 	struct json_object *o;
 	char *errs;
+	const char *carg;
+	enum command cmd = commands_parse(line, &carg);
 
 	c_ = arg;
-	if ((errs = refused(line, cl)) != NULL)
+	if ((errs = refused(line, cmd, cl)) != NULL)
 		return errs;
-	if (strncmp(line, "thaw ", 5) == 0 || strncmp(line, "kill ", 5) == 0)
-		return act_cmd(line, cl);
-	if (strcmp(line, "status") == 0)
+	switch (cmd) {
+	case CMD_THAW:
+	case CMD_KILL:
+		return act_cmd(cmd, carg, cl);
+	case CMD_STATUS:
 		return json_reply(report_status_json(c_->t));
-	if (strcmp(line, "stats") == 0)
+	case CMD_STATS:
 		return json_reply(stats());
-	if (strcmp(line, "events") == 0) {
+	case CMD_EVENTS:
 		/* Read-only, like status: whoever may open the socket may listen. */
 		evstream_add(cl);
 		return NULL;
-	}
-	if (strcmp(line, "reload") == 0) {
+	case CMD_RELOAD:
 		if ((errs = c_->reload()) != NULL) {
 			o = json_object_new_object();
 			json_object_object_add(o, "error", json_object_new_string(
@@ -227,8 +258,10 @@ commands_answer(const char *line, struct ctl_client *cl, void *arg)
 		o = json_object_new_object();
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
 		return json_reply(o);
-	}
-	if (strcmp(line, "audit") == 0)
+	case CMD_AUDIT:
 		return posture_audit(c_->posture, cl, (*c_->cf)->docker_socket);
+	case CMD_UNKNOWN:
+		break;
+	}
 	return error_reply("unknown command");
 }

@@ -459,6 +459,9 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	cgroup_describe(&d.hs, err, sizeof(err));
 	log_info("%s", err);
+	if (d.hs.nignored)
+		log_warnx("cgroup: %zu mounts under %s ignored: %s", d.hs.nignored,
+		    d.cf->cgroup_root, d.hs.ignored);
 	raise_fd_limit();
 	if (d.o.oneshot) {
 		run_oneshot();

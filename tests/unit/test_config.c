@@ -6,6 +6,7 @@
 #include "config.h"
 #include "container.h"
 #include "unit.h"
+#include "xmalloc.h"
 
 static void
 test_values(void)
@@ -121,6 +122,49 @@ test_rules(void)
 	}
 }
 
+/*
+ * Sections are the reader's: each new [image] header moves cf->images,
+ * and no key may land in a rule looked up before that move.
+ */
+static void
+test_sections(void)
+{
+	struct config_errors errs;
+	struct config *cf;
+	char *text = NULL, *t;
+	size_t n = 0;
+	int ok = 1;
+
+	/* The fuzzer's input: a rule held across two headers. */
+	cf = load_text("[image \"a\"]\n=\n[image \"b\"]\n[image \"a\"]\npids_max=", &errs);
+	CHECK(cf == NULL && errs.n == 2);
+	CHECK(errs.n == 2 && strstr(errs.msg[1], ":4: duplicate section [image \"a\"]"));
+	config_errors_free(&errs);
+	/* Indented: a continuation for inih, a header for the eye. */
+	cf = load_text("[image \"a\"]\npids_max = 1\n  [image \"b\"]\nmemory_max = 1G\n", &errs);
+	CHECK(cf == NULL && errs.n == 1 && strstr(errs.msg[0], ":3: a section header must start"));
+	config_errors_free(&errs);
+	/* " ;" in a header: inih reads a comment there. */
+	cf = load_text("[image \"x\"]\n[image \"y ;z\"]\nmemory_max = 1G\n", &errs);
+	CHECK(cf == NULL && errs.n == 1 && strstr(errs.msg[0], ":2: [image \"y ;z\"]"));
+	config_errors_free(&errs);
+	/* Forty rules, each header moving the table: every key in its own rule. */
+	for (int i = 0; i < 40; i++) {
+		t = xasprintf("%s[image \"img%d\"]\npids_max = %d\n", text ? text : "", i, i + 1);
+		free(text);
+		text = t;
+	}
+	cf = load_text(text, &errs);
+	free(text);
+	CHECK(cf != NULL && cf->nimages == 40);
+	for (size_t i = 0; cf && i < cf->nimages; i++, n++)
+		ok &= cf->images[i].pids_max == i + 1;
+	CHECK(cf != NULL && ok && n == 40);
+	CHECK(cf != NULL && config_match(cf, "img39:1")->pids_max == 40);
+	config_free(cf);
+	config_errors_free(&errs);
+}
+
 static void
 test_ids(void)
 {
@@ -142,6 +186,7 @@ main(void)
 {
 	test_values();
 	test_rules();
+	test_sections();
 	test_ids();
 	return unit_done("test_config");
 }

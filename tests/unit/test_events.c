@@ -120,6 +120,33 @@ test_journal_other(void)
 	journal_fields_free(f, n);
 }
 
+/* Text from outside reaches the journal escaped: no field holds a control byte. */
+static void
+test_journal_hostile(void)
+{
+	struct gevent e = freeze_event();
+	char *f[JOURNAL_MAX_FIELDS];
+	size_t n;
+	int raw = 0;
+
+	e.name = "web\ncgwardend: FORGED";
+	e.image = "img\033[2J\a";
+	e.cgroup = "/sys/fs/cgroup/pids/docker/x\ty";
+	e.top = "sh\r 97";
+	e.message = "container web\ncgwardend: FORGED (0123456789ab): frozen";
+	n = journal_fields(&e, f, JOURNAL_MAX_FIELDS);
+	CHECK_STR(field(f, n, "CONTAINER_NAME"), "web\\ncgwardend: FORGED");
+	CHECK_STR(field(f, n, "IMAGE"), "img\\033[2J\\a");
+	CHECK_STR(field(f, n, "CGROUP"), "/sys/fs/cgroup/pids/docker/x\\ty");
+	CHECK_STR(field(f, n, "TOP_PROCESSES"), "sh\\r 97");
+	CHECK_STR(field(f, n, "MESSAGE"), "container web\\ncgwardend: FORGED (0123456789ab): frozen");
+	for (size_t i = 0; i < n; i++)
+		for (const unsigned char *c = (const unsigned char *)f[i]; *c; c++)
+			raw += *c < 0x20 || *c == 0x7f;
+	CHECK(raw == 0);
+	journal_fields_free(f, n);
+}
+
 static void
 test_message_ids(void)
 {
@@ -193,6 +220,18 @@ test_alert(void)
 	    strcmp(json_object_get_string(v), "2023-11-14T22:13:20.123Z") == 0);
 	CHECK(!json_object_object_get_ex(a, "endsAt", &v));
 	json_object_put(a);
+
+	/* Text from outside is escaped; the description's own breaks stay. */
+	e.name = "web\nFORGED";
+	e.image = "img\033[2J";
+	e.top = "sh\a 97";
+	a = alertmgr_alert(&e, "host1");
+	CHECK_STR(label(a, "container"), "web\\nFORGED");
+	CHECK_STR(label(a, "image"), "img\\033[2J");
+	CHECK(strstr(annotation(a, "description"), "\ntop processes: sh\\a 97") != NULL);
+	CHECK(strstr(annotation(a, "runbook"), "cgwardenctl thaw web\\nFORGED") != NULL);
+	json_object_put(a);
+	e = freeze_event();
 
 	/* a spike that only alerts: warning; no name: the short id */
 	e.kind = GEV_SPIKE;
@@ -279,6 +318,7 @@ main(void)
 {
 	test_journal_freeze();
 	test_journal_other();
+	test_journal_hostile();
 	test_message_ids();
 	test_describe();
 	test_alert();
