@@ -92,6 +92,8 @@ void config_errors_free(struct config_errors *);
 void config_print(const struct config *, FILE *);
 const struct rule *config_match(const struct config *, const char *image);
 const char *config_action_name(enum action);
+/* Decide and tell, write and signal nothing: mode = monitor, or --dry-run. */
+int config_monitoring(const struct config *, int dry_run);
 
 /* Value parsers, shared with the CLI and the tests: 0 or -1. */
 int config_parse_size(const char *, uint64_t *);

@@ -259,6 +259,12 @@ config_fmt_limit(enum knob k, uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, v);
 }
 
+int
+config_monitoring(const struct config *cf, int dry_run)
+{
+	return dry_run || cf->mode == MODE_MONITOR;
+}
+
 const char *
 config_action_name(enum action a)
 {

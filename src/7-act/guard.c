@@ -98,12 +98,6 @@ gs(struct container *c)
 	return c->guard;
 }
 
-static int
-monitor(const struct guard *g)
-{
-	return g->dry_run || g->cf->mode == MODE_MONITOR;
-}
-
 /*
  * Never act on a cgroup that holds the daemon or the host's init: a
  * pattern that matched too much must not turn the guard on the host.
@@ -191,7 +185,7 @@ facts_of(const struct guard *g, struct container *c, enum trigger t, uint64_t no
 	container_dirs(c, &dirs);
 	f->trigger = t;
 	f->rule = c->rule;
-	f->monitor = monitor(g);
+	f->monitor = config_monitoring(g->cf, g->dry_run);
 	f->budget_left = budget_left(g, now);
 	f->now_wall = clock_wall_ms();
 	f->looping = killed_recently(g, c->id, f->now_wall);

@@ -26,7 +26,6 @@
 #include "xmalloc.h"
 
 struct flow {
-	struct event_base *base;
 	struct ctable *t;
 	const struct config *cf;
 	int dry_run;
@@ -37,12 +36,6 @@ struct flow {
 	enum layout layout;
 	struct event *tick, *fast;
 };
-
-static int
-monitoring(const struct flow *f)
-{
-	return f->dry_run || f->cf->mode == MODE_MONITOR;
-}
 
 /*
  * Sample it, judge it, hold its ceilings: the one path of every
@@ -58,7 +51,7 @@ flow_container(struct flow *f, struct container *c, uint64_t now, enum source sr
 		sample_container(c, now, src != SRC_PASS);
 	if (f->guard != NULL)
 		guard_check(f->guard, c, now, src);
-	enforce_container(c, monitoring(f), now);
+	enforce_container(c, config_monitoring(f->cf, f->dry_run), now);
 }
 
 /* Its image chose a rule: the flow is the one writer of c->rule. */
@@ -72,7 +65,7 @@ void
 flow_notify_status(const struct flow *f)
 {
 	sd_notifyf(0, "STATUS=watching %zu containers (%s)%s", f->t->n,
-	    cgroup_layout_name(f->layout), monitoring(f) ? ", monitor mode" : "");
+	    cgroup_layout_name(f->layout), config_monitoring(f->cf, f->dry_run) ? ", monitor mode" : "");
 }
 
 /* One interval pass: every container through the one path, then the guard's tick. */
@@ -138,7 +131,6 @@ flow_new(struct event_base *base, struct ctable *t, const struct config *cf, int
 {
 	struct flow *f = xcalloc(1, sizeof(*f));
 
-	f->base = base;
 	f->t = t;
 	f->cf = cf;
 	f->dry_run = dry_run;
@@ -317,7 +309,7 @@ flow_meta(struct container *c, void *arg)
 		log_info("container %s: image %s, rule %s", container_label(c, lbl, sizeof(lbl)),
 		    c->image, c->rule->name);
 	enforce_invalidate(c);
-	enforce_container(c, monitoring(f), clock_now_ms());
+	enforce_container(c, config_monitoring(f->cf, f->dry_run), clock_now_ms());
 }
 
 /*
@@ -332,7 +324,7 @@ flow_docker_event(struct container *c, const char *action, void *arg)
 	if (strcmp(action, "update") == 0 || strcmp(action, "start") == 0 ||
 	    strcmp(action, "unpause") == 0) {
 		enforce_invalidate(c);
-		enforce_container(c, monitoring(f), clock_now_ms());
+		enforce_container(c, config_monitoring(f->cf, f->dry_run), clock_now_ms());
 	}
 	if (strcmp(action, "start") == 0)
 		guard_started(f->guard, c, clock_now_ms());

@@ -74,12 +74,6 @@ static struct {
 	struct event *ev_sig[3];
 } d;
 
-static int
-monitoring(void)
-{
-	return d.o.dry_run || d.cf->mode == MODE_MONITOR;
-}
-
 static void
 usage(void)
 {
@@ -471,7 +465,7 @@ main(int argc, char **argv)
 	protect_self();
 	start_loop();
 	log_info("watching %zu containers, %zu image rules, interval %" PRIu64 "ms%s",
-	    d.t.n, d.cf->nimages, d.cf->interval_ms, monitoring() ? ", monitor mode" : "");
+	    d.t.n, d.cf->nimages, d.cf->interval_ms, config_monitoring(d.cf, d.o.dry_run) ? ", monitor mode" : "");
 	sd_notify(0, "READY=1");
 	flow_notify_status(d.flow);
 	event_base_dispatch(d.base);
