@@ -45,14 +45,21 @@ enum meta {
 struct container {
 	/* discovery's */
 	char id[ID_LEN + 1];
+	/* For each file, 1 + the index in cg of the hierarchy it is sampled
+	 * from, or 0: read it through container_src(). */
+	uint8_t src[CF_COUNT];
+	/* the sampler's (here, beside the id, to fill its padding) */
+	uint8_t fast;           /* in the fast set */
+	uint8_t fast_why;       /* why (enum source) */
+	unsigned nsamples;
+	/* the runtime client's */
+	enum meta meta;
+	/* discovery's */
 	char *rel;   /* cgroup path below the mounts, shared by its cgs */
 	struct cg *cg[MAX_HIER];
-	/* For each file, the hierarchy it is sampled from, or NULL. */
-	struct cg *src[CF_COUNT];
 	/* the runtime client's */
 	char *name;  /* NULL until known */
 	char *image; /* NULL until known */
-	enum meta meta;
 	/* The container's own limits as Docker was asked for them (its
 	 * inspect's HostConfig), in the units of policy_ceiling; valid
 	 * when meta is META_API. */
@@ -61,10 +68,7 @@ struct container {
 	const struct rule *rule;
 	/* the sampler's */
 	struct sample ring[RING];
-	unsigned nsamples;
 	uint64_t fast_until_ms; /* sampled fast until (monotonic) */
-	uint8_t fast;           /* in the fast set */
-	uint8_t fast_why;       /* why (enum source) */
 	/* theirs alone */
 	struct guard_state *guard;
 	struct enforce_state *enforce;
@@ -85,6 +89,13 @@ int container_present(const struct container *);
 void container_remove(struct ctable *, struct container *);
 void container_table_free(struct ctable *);
 const struct sample *container_last(const struct container *);
+
+/* The hierarchy file f of c is read in, or NULL. */
+static inline struct cg *
+container_src(const struct container *c, enum cfile f)
+{
+	return c->src[f] == 0 ? NULL : c->cg[c->src[f] - 1];
+}
 const char *container_path(const struct container *, char *buf, size_t len);
 /* "name (0123456789ab)", or the short id when the name is not known. */
 const char *container_label(const struct container *, char *buf, size_t len);

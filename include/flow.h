@@ -36,7 +36,7 @@ void flow_notify_status(const struct flow *);
 /* Handlers for discovery, kwatch, forkwatch and the Docker client; arg is the flow. */
 void flow_found(struct container *, int hidx, void *arg);
 void flow_gone(struct container *, void *arg);
-void flow_kernel_event(const char *id, enum kw_kind, void *arg);
+void flow_kernel_event(void *container, enum kw_kind, void *arg);
 void flow_fork_burst(uint64_t cgroup, void *arg);
 void flow_meta(struct container *, void *arg);
 void flow_docker_event(struct container *, const char *action, void *arg);

@@ -10,18 +10,23 @@ struct kwatch;
 /* What changed: an event file (pids.events, cgroup.events...) or a limit file. */
 enum kw_kind { KW_EVENTS, KW_LIMIT };
 
-/* A file of container id changed. */
-typedef void (*kwatch_cb)(const char *id, enum kw_kind, void *arg);
+/*
+ * A watched file changed; tag is the one it was watched with (the
+ * caller's, e.g. its container), valid until kwatch_forget(tag).
+ */
+typedef void (*kwatch_cb)(void *tag, enum kw_kind, void *arg);
 
 struct kwatch *kwatch_new(struct event_base *, kwatch_cb, void *arg);
 void kwatch_free(struct kwatch *);
 /* Watches the notifying files of a v2 directory (nothing for a v1 one). */
-void kwatch_dir(struct kwatch *, const struct cg *, const char *id);
+void kwatch_dir(struct kwatch *, const struct cg *, void *tag);
 /*
  * Watches the limit files of a directory (any cgroup version: a write
  * raises IN_MODIFY): 0, or -errno when one could not be watched.
  */
-int kwatch_limits(struct kwatch *, const struct cg *, const char *id);
+int kwatch_limits(struct kwatch *, const struct cg *, void *tag);
+/* Drops the watches of tag: no callback names it from now on. */
+void kwatch_forget(struct kwatch *, const void *tag);
 /* Watches of one kind. */
 size_t kwatch_count(const struct kwatch *, enum kw_kind);
 

@@ -231,6 +231,10 @@ open_file(const char *path)
 		fd = -1, errno = EMFILE;
 	else
 		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd > CG_FD_MAX) {
+		close(fd);
+		fd = -1, errno = EMFILE;
+	}
 	if (fd >= 0) {
 		held_fds++;
 		return fd;
@@ -254,8 +258,8 @@ cg_open(const struct hierarchy *hs, int hidx, char *rel)
 	struct stat st;
 	struct cg *g = xcalloc(1, sizeof(*g));
 
-	g->hidx = hidx;
-	g->v2 = h->v2;
+	g->hidx = (uint8_t)hidx;
+	g->v2 = (uint8_t)(h->v2 != 0);
 	g->mount = h->mount;
 	g->rel = rel;
 	/* A cgroup2 directory's inode is its cgroup id, as BPF tells it. */
@@ -273,7 +277,7 @@ cg_open(const struct hierarchy *hs, int hidx, char *rel)
 		if (!held(f))
 			g->fd[f] = access(fpath, F_OK) == 0 ? FD_ONDEMAND : -1;
 		else
-			g->fd[f] = open_file(fpath);
+			g->fd[f] = (int16_t)open_file(fpath);
 	}
 	return g;
 }

@@ -21,12 +21,11 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define KW_ID_LEN 64 /* the ids told back: container ids */
-
+/* 16 bytes: a host with 5,000 containers has some 20,000 of them. */
 struct kw {
 	int wd;
 	enum kw_kind kind;
-	char id[KW_ID_LEN + 1];
+	void *tag;
 };
 
 struct kwatch {
@@ -89,14 +88,9 @@ readable(evutil_socket_t fd, short what, void *arg)
 			}
 			size_t i = find(k, ev->wd);
 
-			if (i < k->n && k->w[i].wd == ev->wd) {
-				char id[KW_ID_LEN + 1];
-				enum kw_kind kind = k->w[i].kind;
-
-				/* the callback may add watches: copy first */
-				memcpy(id, k->w[i].id, sizeof(id));
-				k->cb(id, kind, k->arg);
-			}
+			/* the callback may add or forget watches: the table may move */
+			if (i < k->n && k->w[i].wd == ev->wd)
+				k->cb(k->w[i].tag, k->w[i].kind, k->arg);
 		}
 }
 
@@ -127,7 +121,7 @@ kwatch_free(struct kwatch *k)
 
 /* Watches one file of a container for modification: 0, or -errno. */
 static int
-kwatch_add(struct kwatch *k, const char *path, const char *id, enum kw_kind kind)
+kwatch_add(struct kwatch *k, const char *path, void *tag, enum kw_kind kind)
 {
 	int wd = inotify_add_watch(k->fd, path, IN_MODIFY);
 	size_t i;
@@ -135,8 +129,10 @@ kwatch_add(struct kwatch *k, const char *path, const char *id, enum kw_kind kind
 	if (wd < 0)
 		return -errno;
 	i = find(k, wd);
-	if (i < k->n && k->w[i].wd == wd)
+	if (i < k->n && k->w[i].wd == wd) {
+		k->w[i].tag = tag;
 		return 0;
+	}
 	if (k->n == k->cap) {
 		k->cap = k->cap ? k->cap * 2 : 64;
 		k->w = xreallocarray(k->w, k->cap, sizeof(*k->w));
@@ -144,14 +140,14 @@ kwatch_add(struct kwatch *k, const char *path, const char *id, enum kw_kind kind
 	memmove(&k->w[i + 1], &k->w[i], (k->n - i) * sizeof(k->w[0]));
 	k->w[i].wd = wd;
 	k->w[i].kind = kind;
-	snprintf(k->w[i].id, sizeof(k->w[i].id), "%s", id);
+	k->w[i].tag = tag;
 	k->n++;
 	return 0;
 }
 
 /* 0, or -errno (-ENOENT: the file is not there, nothing to watch). */
 static int
-watch_file(struct kwatch *k, const struct cg *g, const char *file, const char *id,
+watch_file(struct kwatch *k, const struct cg *g, const char *file, void *tag,
     enum kw_kind kind)
 {
 	char path[PATH_MAX];
@@ -159,26 +155,26 @@ watch_file(struct kwatch *k, const struct cg *g, const char *file, const char *i
 
 	if (cg_file_path(g, file, path, sizeof(path)) < 0)
 		return -ENAMETOOLONG;
-	if ((rc = kwatch_add(k, path, id, kind)) < 0 && rc != -ENOENT)
+	if ((rc = kwatch_add(k, path, tag, kind)) < 0 && rc != -ENOENT)
 		log_debug("%s: no inotify watch: %s", path, strerror(-rc));
 	return rc;
 }
 
 /* Watches the container's v2 event files, where it has them. */
 void
-kwatch_dir(struct kwatch *k, const struct cg *g, const char *id)
+kwatch_dir(struct kwatch *k, const struct cg *g, void *tag)
 {
 	if (k == NULL || g == NULL || !g->v2)
 		return;
 	if (g->fd[CF_PIDS_EVENTS] != -1)
-		watch_file(k, g, "pids.events", id, KW_EVENTS);
+		watch_file(k, g, "pids.events", tag, KW_EVENTS);
 	if (g->fd[CF_MEM_CUR] != -1)
-		watch_file(k, g, "memory.events", id, KW_EVENTS);
-	watch_file(k, g, "cgroup.events", id, KW_EVENTS);
+		watch_file(k, g, "memory.events", tag, KW_EVENTS);
+	watch_file(k, g, "cgroup.events", tag, KW_EVENTS);
 }
 
 int
-kwatch_limits(struct kwatch *k, const struct cg *g, const char *id)
+kwatch_limits(struct kwatch *k, const struct cg *g, void *tag)
 {
 	static const enum cfile limit_file[] = { CF_PIDS_MAX, CF_MEM_MAX, CF_CPU_MAX };
 	int rc = 0, r;
@@ -188,11 +184,25 @@ kwatch_limits(struct kwatch *k, const struct cg *g, const char *id)
 	for (size_t i = 0; i < sizeof(limit_file) / sizeof(limit_file[0]); i++) {
 		if (g->fd[limit_file[i]] == -1)
 			continue;
-		if ((r = watch_file(k, g, cg_filename(g, limit_file[i]), id, KW_LIMIT)) < 0 &&
+		if ((r = watch_file(k, g, cg_filename(g, limit_file[i]), tag, KW_LIMIT)) < 0 &&
 		    r != -ENOENT)
 			rc = r;
 	}
 	return rc;
+}
+
+void
+kwatch_forget(struct kwatch *k, const void *tag)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; k != NULL && i < k->n; i++)
+		if (k->w[i].tag == tag)
+			inotify_rm_watch(k->fd, k->w[i].wd); /* EINVAL once its cgroup is gone */
+		else
+			k->w[j++] = k->w[i];
+	if (k != NULL)
+		k->n = j;
 }
 
 size_t

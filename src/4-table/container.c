@@ -55,8 +55,6 @@ container_get(struct ctable *t, const char *id)
 		return c;
 	c = xcalloc(1, sizeof(*c));
 	memcpy(c->id, id, ID_LEN + 1);
-	for (int f = 0; f < CF_COUNT; f++)
-		c->src[f] = NULL;
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->c = xreallocarray(t->c, t->cap, sizeof(*t->c));
@@ -70,10 +68,10 @@ static void
 pick_sources(struct container *c)
 {
 	for (int f = 0; f < CF_COUNT; f++) {
-		c->src[f] = NULL;
-		for (int h = 0; h < MAX_HIER && c->src[f] == NULL; h++)
+		c->src[f] = 0;
+		for (int h = 0; h < MAX_HIER && c->src[f] == 0; h++)
 			if (c->cg[h] && c->cg[h]->fd[f] != -1)
-				c->src[f] = c->cg[h];
+				c->src[f] = (uint8_t)(h + 1);
 	}
 }
 
@@ -140,7 +138,7 @@ const char *
 container_path(const struct container *c, char *buf, size_t len)
 {
 	for (int h = 0; h < MAX_HIER; h++)
-		if (c->cg[h] && c->cg[h] == c->src[CF_PIDS_CUR])
+		if (c->cg[h] && h + 1 == c->src[CF_PIDS_CUR])
 			return cg_path(c->cg[h], buf, len);
 	for (int h = 0; h < MAX_HIER; h++)
 		if (c->cg[h])
@@ -208,14 +206,14 @@ container_limit(const struct container *c, enum knob k, uint64_t *v)
 void
 container_dirs(const struct container *c, struct cgdirs *d)
 {
-	const struct cg *frz = c->src[CF_FREEZE];
+	const struct cg *frz = container_src(c, CF_FREEZE);
 
 	d->v2 = NULL;
 	for (int h = 0; h < MAX_HIER && d->v2 == NULL; h++)
 		if (c->cg[h] != NULL && c->cg[h]->v2)
 			d->v2 = c->cg[h];
 	d->v1frz = frz != NULL && !frz->v2 ? frz : NULL;
-	d->procs = c->src[CF_PIDS_CUR];
+	d->procs = container_src(c, CF_PIDS_CUR);
 	if (d->procs == NULL)
 		d->procs = d->v2;
 	for (int h = 0; h < MAX_HIER && d->procs == NULL; h++)

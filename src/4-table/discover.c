@@ -43,7 +43,7 @@ struct discover {
 	int ifd;
 	struct watch *w;
 	size_t nw;
-	unsigned gen;
+	uint16_t gen; /* the cgs' width: compared for equality only */
 	discover_found_cb found;
 	discover_gone_cb gone;
 	void *arg;
@@ -191,7 +191,7 @@ walk(struct discover *d, int hidx, int pat, int level, const char *path)
 void
 discover_scan(struct discover *d)
 {
-	d->gen++;
+	d->gen = (uint16_t)(d->gen + 1);
 	for (size_t h = 0; h < d->hs->n; h++)
 		for (size_t i = 0; i < d->npats; i++)
 			if (d->pats[i].n > 0)

@@ -82,21 +82,21 @@ sample_container(struct container *c, uint64_t now_ms, int full)
 	r = &c->ring[c->nsamples % RING];
 
 	r->t_ms = (uint32_t)now_ms;
-	r->pids = narrow(read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR));
+	r->pids = narrow(read_or_none(container_src(c, CF_PIDS_CUR), CF_PIDS_CUR));
 	r->fork_failures = full ?
-	    narrow(key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max")) : SAMPLE_NONE;
+	    narrow(key_or_none(container_src(c, CF_PIDS_EVENTS), CF_PIDS_EVENTS, "max")) : SAMPLE_NONE;
 	c->nsamples++;
 }
 
 void
 sample_usage(const struct container *c, struct usage *u)
 {
-	const struct cg *cpu = c->src[CF_CPU_USAGE];
+	const struct cg *cpu = container_src(c, CF_CPU_USAGE);
 
 	u->at_ms = clock_now_ms();
-	u->pids = read_or_none(c->src[CF_PIDS_CUR], CF_PIDS_CUR);
-	u->fork_failures = key_or_none(c->src[CF_PIDS_EVENTS], CF_PIDS_EVENTS, "max");
-	u->mem = read_or_none(c->src[CF_MEM_CUR], CF_MEM_CUR);
+	u->pids = read_or_none(container_src(c, CF_PIDS_CUR), CF_PIDS_CUR);
+	u->fork_failures = key_or_none(container_src(c, CF_PIDS_EVENTS), CF_PIDS_EVENTS, "max");
+	u->mem = read_or_none(container_src(c, CF_MEM_CUR), CF_MEM_CUR);
 	if (cpu && cpu->v2) {
 		u->cpu_ns = key_or_none(cpu, CF_CPU_USAGE, "usage_usec");
 		if (u->cpu_ns != USAGE_NONE)

@@ -57,10 +57,10 @@ struct knob_state {
 /* What enforce keeps of a container: its own, rebuilt by reading the limit files. */
 struct enforce_state {
 	struct knob_state ks[KNOB_COUNT];
-	int via_systemd;  /* a ceiling went in through systemd's D-Bus API */
-	int dbus_refused; /* systemd refused one: cgroupfs from now on */
-	uint64_t due_ms;  /* the limit files are read again from then on (monotonic) */
-	int watched;      /* inotify tells when its limit files are written */
+	uint8_t via_systemd;  /* a ceiling went in through systemd's D-Bus API */
+	uint8_t dbus_refused; /* systemd refused one: cgroupfs from now on */
+	uint8_t watched;      /* inotify tells when its limit files are written */
+	uint64_t due_ms;      /* the limit files are read again from then on (monotonic) */
 };
 
 static struct enforce_state *
@@ -292,7 +292,7 @@ enforce_known_limit(const struct container *c, enum knob k)
 void
 enforce_set_watched(struct container *c, int watched)
 {
-	es(c)->watched = watched;
+	es(c)->watched = watched != 0;
 }
 
 int

@@ -606,7 +606,7 @@ seed(struct container *c, uint64_t now)
 	char path[4096];
 	struct stat st;
 	uint64_t age;
-	const struct cg *g = c->src[CF_PIDS_CUR];
+	const struct cg *g = container_src(c, CF_PIDS_CUR);
 
 	if (g == NULL || stat(cg_path(g, path, sizeof(path)), &st) < 0)
 		return;
@@ -638,7 +638,7 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 		s->born_ms = now;
 		young(c, now);
 	}
-	if (!s->seeded && c->src[CF_PIDS_CUR] != NULL) {
+	if (!s->seeded && container_src(c, CF_PIDS_CUR) != NULL) {
 		s->seeded = 1;
 		seed(c, now);
 	}

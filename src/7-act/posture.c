@@ -248,8 +248,8 @@ read_limits(const struct container *c, struct audit_limits *eff)
 
 	memset(eff, 0, sizeof(*eff));
 	for (int k = 0; k < KNOB_COUNT; k++)
-		if (c->src[file[k]] != NULL &&
-		    limit_read(c->src[file[k]], (enum knob)k, &eff->v[k]) == 0)
+		if (container_src(c, file[k]) != NULL &&
+		    limit_read(container_src(c, file[k]), (enum knob)k, &eff->v[k]) == 0)
 			eff->known |= 1u << k;
 }
 

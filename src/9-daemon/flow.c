@@ -213,7 +213,7 @@ watch_limits(struct flow *f, struct container *c)
 	int ok = f->kwatch != NULL;
 
 	for (int h = 0; h < MAX_HIER && ok; h++)
-		if (c->cg[h] != NULL && kwatch_limits(f->kwatch, c->cg[h], c->id) < 0)
+		if (c->cg[h] != NULL && kwatch_limits(f->kwatch, c->cg[h], c) < 0)
 			ok = 0;
 	enforce_set_watched(c, ok);
 }
@@ -231,7 +231,7 @@ flow_found(struct container *c, int hidx, void *arg)
 	if (c->meta == META_NONE)
 		docker_lookup(f->docker, c);
 	match_rule(f, c);
-	kwatch_dir(f->kwatch, c->cg[hidx], c->id);
+	kwatch_dir(f->kwatch, c->cg[hidx], c);
 	watch_limits(f, c);
 	enforce_invalidate(c); /* a new directory: its limits are read now */
 	if (f->guard != NULL)
@@ -251,6 +251,7 @@ flow_gone(struct container *c, void *arg)
 		guard_forget(f->guard, c);
 	enforce_forget(c);
 	sample_forget(c);
+	kwatch_forget(f->kwatch, c);
 }
 
 /*
@@ -260,13 +261,11 @@ flow_gone(struct container *c, void *arg)
  * now, not at the next safety re-read.
  */
 void
-flow_kernel_event(const char *id, enum kw_kind kind, void *arg)
+flow_kernel_event(void *tag, enum kw_kind kind, void *arg)
 {
 	struct flow *f = arg;
-	struct container *c = container_find(f->t, id);
+	struct container *c = tag;
 
-	if (c == NULL)
-		return;
 	if (kind == KW_LIMIT)
 		enforce_invalidate(c);
 	flow_container(f, c, clock_now_ms(), SRC_KERNEL);

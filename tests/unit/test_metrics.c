@@ -106,7 +106,7 @@ fake(const char *id, const char *name, const char *image, uint32_t pids, uint32_
 	    FD_ONDEMAND;
 	c->cg[0] = g;
 	c->src[CF_PIDS_CUR] = c->src[CF_PIDS_EVENTS] = c->src[CF_MEM_CUR] =
-	    c->src[CF_CPU_USAGE] = g;
+	    c->src[CF_CPU_USAGE] = 1; /* cg[0] */
 	return c;
 }
 

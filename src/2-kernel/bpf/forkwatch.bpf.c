@@ -32,7 +32,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 64 * 1024);
+	__uint(max_entries, 16 * 1024); /* 1,024 records of 16 bytes */
 } told SEC(".maps");
 
 SEC("tracepoint/sched/sched_process_fork")
