@@ -60,7 +60,8 @@ int cg_read_key(const struct cg *, enum cfile, const char *key, uint64_t *);
 int cg_write(const struct cg *, const char *file, const char *val);
 /* cgroup.procs, NUL-terminated, in a buffer of this module's: its length or -errno. */
 int cg_read_procs(const struct cg *, const char **procs);
-/* trusted.cgwarden.<key> on the directory: set (val NULL: remove), or read (length, or -1). */
+/* The cgwarden.<key> note of the directory (user.*, or trusted.*: cgfile.c): set (val NULL:
+ * remove), or read (length, or -1). */
 void cg_note_set(const struct cg *, const char *key, const char *val);
 int cg_note_get(const struct cg *, const char *key, char *buf, size_t len);
 

@@ -103,7 +103,7 @@ const char *container_label(const struct container *, char *buf, size_t len);
 int container_limit(const struct container *, enum knob, uint64_t *);
 /* The directories its freezes and kills work on. */
 void container_dirs(const struct container *, struct cgdirs *);
-/* trusted.cgwarden.<key> on every directory of it (val NULL: removed), or from the first that has it. */
+/* The cgwarden.<key> note on every directory of it (val NULL: removed), or from the first that has it. */
 void container_note(const struct container *, const char *key, const char *val);
 int container_read_note(const struct container *, const char *key, char *buf, size_t len);
 

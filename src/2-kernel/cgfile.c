@@ -1,7 +1,7 @@
 /*
  * A container's directory in one hierarchy and its kernel files: opened
  * once at discovery and read with pread(2) on the held fds; past the fd
- * budget, opened at each read.  Also the trusted.cgwarden.* notes that
+ * budget, opened at each read.  Also the cgwarden.* notes that
  * let a restarted daemon know what it did.
  */
 #include <errno.h>
@@ -165,28 +165,64 @@ cg_read_procs(const struct cg *g, const char **procs)
 	return (int)len;
 }
 
+/*
+ * Notes are xattrs of the directory: user.cgwarden.<key> where root owns
+ * it (cgroupfs keeps user xattrs since Linux 5.7, and writing them there
+ * takes no capability), else trusted.cgwarden.<key> (CAP_SYS_ADMIN): a
+ * directory delegated to someone could hold user.* notes of its owner's,
+ * and kernels without user xattrs on cgroupfs have only trusted.*.  A
+ * trusted.* note is still read where user.* has none (written by an
+ * older cgwardend with CAP_SYS_ADMIN).
+ */
+static int
+note_names(const struct cg *g, const char *key, char *path, size_t len, char user[64],
+    char trusted[64])
+{
+	struct stat st;
+
+	if (cg_path(g, path, len) == NULL || stat(path, &st) < 0)
+		return -1;
+	snprintf(user, 64, "user.cgwarden.%s", key);
+	snprintf(trusted, 64, "trusted.cgwarden.%s", key);
+	if (st.st_uid != 0)
+		user[0] = '\0'; /* not root's: its owner could have written it */
+	return 0;
+}
+
 void
 cg_note_set(const struct cg *g, const char *key, const char *val)
 {
-	char path[PATH_MAX], name[64];
+	char path[PATH_MAX], user[64], trusted[64];
 
-	snprintf(name, sizeof(name), "trusted.cgwarden.%s", key);
-	cg_path(g, path, sizeof(path));
-	if (val == NULL)
-		removexattr(path, name);
-	else if (setxattr(path, name, val, strlen(val), 0) < 0 && errno != ENOENT)
-		log_debug("%s: setxattr %s: %s", path, name, strerror(errno));
+	if (note_names(g, key, path, sizeof(path), user, trusted) < 0)
+		return;
+	if (val == NULL) {
+		if (user[0])
+			removexattr(path, user);
+		removexattr(path, trusted);
+		return;
+	}
+	if (user[0] && setxattr(path, user, val, strlen(val), 0) == 0)
+		return;
+	if (user[0] && errno != EOPNOTSUPP)
+		log_debug("%s: setxattr %s: %s", path, user, strerror(errno));
+	else if (setxattr(path, trusted, val, strlen(val), 0) < 0)
+		log_debug("%s: setxattr %s: %s", path, trusted, strerror(errno));
 }
 
 int
 cg_note_get(const struct cg *g, const char *key, char *buf, size_t len)
 {
-	char path[PATH_MAX], name[64];
-	ssize_t n;
+	char path[PATH_MAX], user[64], trusted[64];
+	ssize_t n = -1;
 
-	snprintf(name, sizeof(name), "trusted.cgwarden.%s", key);
-	cg_path(g, path, sizeof(path));
-	if ((n = getxattr(path, name, buf, len - 1)) <= 0)
+	if (len < 2 || note_names(g, key, path, sizeof(path), user, trusted) < 0)
+		return -1;
+	if (user[0])
+		n = getxattr(path, user, buf, len - 1);
+	if (n <= 0)
+		n = getxattr(path, trusted, buf, len - 1);
+	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
 	return (int)n;

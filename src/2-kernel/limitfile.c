@@ -2,13 +2,12 @@
  * The limit files of one directory: pids.max, memory.max or
  * memory.limit_in_bytes, cpu.max or cpu.cfs_quota_us, read and written in
  * the units of the config (pids, bytes, thousandths of a core), and the
- * trusted.cgwarden.<knob> note of what cgwarden wrote and what it replaced.
+ * cgwarden.<knob> note (cgfile.c) of what cgwarden wrote and what it replaced.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/xattr.h>
 
 #include "cgroup.h"
 #include "limitfile.h"
@@ -130,42 +129,32 @@ limit_write(const struct cg *g, enum knob k, uint64_t v)
 	return cg_write(g, limit_filename(g, k), buf);
 }
 
-static void
-memo_name(enum knob k, char *buf, size_t len)
-{
-	snprintf(buf, len, "trusted.cgwarden.%s", knob_key[k]);
-}
-
 /* What cgwarden wrote to this limit before, and what it replaced. */
 void
 limit_memo_read(const struct cg *g, enum knob k, struct limit_memo *m)
 {
-	char name[64], val[64], a[32], b[32], path[4096];
-	ssize_t n;
+	char val[64], a[32], b[32];
 
 	memset(m, 0, sizeof(*m));
-	memo_name(k, name, sizeof(name));
-	cg_path(g, path, sizeof(path));
-	if ((n = getxattr(path, name, val, sizeof(val) - 1)) <= 0)
+	if (cg_note_get(g, knob_key[k], val, sizeof(val)) <= 0)
 		return;
-	val[n] = '\0';
 	if (sscanf(val, "%31s %31s", a, b) == 2 && cgroup_parse_u64(a, &m->set) == 0 &&
 	    cgroup_parse_u64(b, &m->orig) == 0)
 		m->valid = 1;
 }
 
-/* Remembers, beside the cgroup, what was written and what it replaced. */
+/*
+ * Remembers, beside the cgroup, what was written and what it replaced.
+ * Without xattr support a raised ceiling cannot give back; it is still
+ * enforced.
+ */
 void
 limit_memo_write(const struct cg *g, enum knob k, uint64_t set, uint64_t orig)
 {
-	char name[64], val[64], a[32], b[32], path[4096];
+	char val[64], a[32], b[32];
 
-	memo_name(k, name, sizeof(name));
 	snprintf(a, sizeof(a), set == LIMIT_MAX ? "max" : "%" PRIu64, set);
 	snprintf(b, sizeof(b), orig == LIMIT_MAX ? "max" : "%" PRIu64, orig);
 	snprintf(val, sizeof(val), "%s %s", a, b);
-	/* Without xattr support a raised ceiling cannot give back; still enforce. */
-	cg_path(g, path, sizeof(path));
-	if (setxattr(path, name, val, strlen(val), 0) < 0)
-		log_debug("%s: cannot record %s: %s", path, name, strerror(errno));
+	cg_note_set(g, knob_key[k], val);
 }

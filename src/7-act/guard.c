@@ -23,7 +23,7 @@
  *
  * The per-container state here is the guard's alone, and nothing in it
  * is state that cgroupfs cannot give back: a restarted daemon reads the
- * freezer files and the trusted.cgwarden.action note.
+ * freezer files and the cgwarden.action note.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -18,7 +18,7 @@ wait_for 5 [ "$(rd "$D/pids.max")" = 100 ]
 eq "the container's own --pids-limit 100 stays under the ceiling 200" "$(rd "$D/pids.max")" 100
 wait_for 5 [ "$(status_field "$ID" name)" = own ]
 # The race's end state: the ceiling written over "max" after the runtime's 100.
-setfattr -n trusted.cgwarden.pids_max -v "200 max" "$D"
+setfattr -n user.cgwarden.pids_max -v "200 max" "$D"
 echo 200 > "$D/pids.max"
 wait_for 5 [ "$(rd "$D/pids.max")" = 100 ]
 eq "the next pass gives back Docker's 100" "$(rd "$D/pids.max")" 100

@@ -19,7 +19,7 @@ paused() { [ "$(insp "$1" '{{.State.Paused}}')" = true ]; }
 unpaused() { [ "$(insp "$1" '{{.State.Paused}}')" = false ]; }
 exited() { [ "$(insp "$1" '{{.State.Running}}')" = false ]; }
 docker_status() { docker ps -a --filter "name=^$1\$" --format '{{.Status}}'; }
-xnote() { getfattr --only-values -n "trusted.cgwarden.$2" "$PIDS_H/$P/$1" 2>/dev/null; }
+xnote() { getfattr --only-values -n "user.cgwarden.$2" "$PIDS_H/$P/$1" 2>/dev/null; }
 logged() { grep -q "$1" "$LOG"; }
 # The guard's events for one container, as "kind/action" words, in order.
 events_of() {
@@ -79,10 +79,10 @@ check "the spike line has the container's own limit (pids 100/100)" \
 check "the log confirms the freeze from the kernel" logged "froze container bomb ($(short "$BOMB")): frozen [0-9]* ms after the spike"
 check "the log says Docker paused it too" logged "container bomb ($(short "$BOMB")): Docker paused it too"
 echo "# fork bomb: frozen $(frozen_ms bomb) ms after the spike was seen"
-case $(xnote "$BOMB" action) in "freeze "*) ok "trusted.cgwarden.action: $(xnote "$BOMB" action)" ;;
-*) bad "trusted.cgwarden.action: '$(xnote "$BOMB" action)'" ;; esac
-case $(xnote "$BOMB" evidence) in *" 100/100 "*"top: forkbomb "*) ok "trusted.cgwarden.evidence names the bomb" ;;
-*) bad "trusted.cgwarden.evidence: '$(xnote "$BOMB" evidence)'" ;; esac
+case $(xnote "$BOMB" action) in "freeze "*) ok "user.cgwarden.action: $(xnote "$BOMB" action)" ;;
+*) bad "user.cgwarden.action: '$(xnote "$BOMB" action)'" ;; esac
+case $(xnote "$BOMB" evidence) in *" 100/100 "*"top: forkbomb "*) ok "user.cgwarden.evidence names the bomb" ;;
+*) bad "user.cgwarden.evidence: '$(xnote "$BOMB" evidence)'" ;; esac
 
 # 2. docker unpause: cgwardend sees Docker's event, and the bomb, still
 # bombing, is frozen again.
@@ -122,7 +122,7 @@ check "thread bomb: the spike is logged, top: threadbomb" \
 	logged "spike in container tbomb ($(short "$TB")) image cgw-kill rule cgw-kill: .*action kill.*top: threadbomb"
 check "thread bomb: the kill is logged" logged "killed every process of container tbomb ($(short "$TB")) (cgroup.kill)"
 case $(xnote "$TB" action) in "kill "*|"") ok "thread bomb: kill note (or its cgroup is gone)" ;;
-*) bad "thread bomb: trusted.cgwarden.action '$(xnote "$TB" action)'" ;; esac
+*) bad "thread bomb: user.cgwarden.action '$(xnote "$TB" action)'" ;; esac
 
 # 2, continued: once the fork bomb's 10 s are over, cgwardenctl thaw by
 # name releases it through Docker; its bomb processes end, the container

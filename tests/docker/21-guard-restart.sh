@@ -34,7 +34,7 @@ check "the second spike is frozen, not killed: looping" \
 	logged "spike in container loop ($(short "$LOOP")) image cgw-busybox rule cgw-busybox: .*action freeze (killed before and spiking again after a restart: frozen, not killed again).*\[looping\]"
 wait_for 3 state_is "$LOOP" frozen
 eq "status: frozen" "$(status_field "$LOOP" state)" frozen
-case $(getfattr --only-values -n trusted.cgwarden.action "$PIDS_H/$P/$LOOP" 2>/dev/null) in
+case $(getfattr --only-values -n user.cgwarden.action "$PIDS_H/$P/$LOOP" 2>/dev/null) in
 "freeze "*) ok "its action note says freeze" ;; *) bad "action note: not freeze" ;; esac
 eq "its --pids-limit 100 holds in the new life" "$(rd "$PIDS_H/$P/$LOOP/pids.max")" 100
 sleep 5

@@ -24,7 +24,7 @@ eq "Docker: still running" "$(insp mbomb '{{.State.Running}}')" true
 eq "no freezer holds it" "$(rd "$FRZ_H/$P/$MB/freezer.state"):$(rd "$V2/$P/$MB/cgroup.freeze")" THAWED:0
 eq "status: running" "$(status_field "$MB" state)" running
 eq "status: one spike counted" "$(status_field "$MB" spikes)" 1
-check "no action note" [ -z "$(getfattr --only-values -n trusted.cgwarden.action "$PIDS_H/$P/$MB" 2>/dev/null)" ]
+check "no action note" [ -z "$(getfattr --only-values -n user.cgwarden.action "$PIDS_H/$P/$MB" 2>/dev/null)" ]
 check "nothing frozen or killed is logged" sh -c "! grep -q 'froze container mbomb\|killed every process of container mbomb' '$LOG'"
 docker rm -f mbomb >/dev/null
 check "the daemon is alive" kill -0 "$DAEMON"

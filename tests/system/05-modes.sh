@@ -17,7 +17,7 @@ sleep 0.3
 eq "dry-run: pids.max untouched" "$(pids_max "$(ct_path "$A")")" max
 eq "dry-run: memory untouched" "$(mem_max "$(ct_path "$A")")" max
 eq "dry-run: cpu untouched" "$(cpu_quota "$(ct_path "$A")")" max
-check "dry-run: no xattr written" sh -c "! getfattr -d -m trusted $PIDS_H/$(ct_path "$A") 2>/dev/null | grep -q cgwarden"
+check "dry-run: no xattr written" sh -c "! getfattr -d -m 'cgwarden\.' $PIDS_H/$(ct_path "$A") 2>/dev/null | grep -q cgwarden"
 check "dry-run: decision logged" grep -q "would set pids.max from max to 100" "$LOG"
 stop_daemon
 

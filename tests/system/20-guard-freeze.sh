@@ -31,11 +31,11 @@ n1=$(rd "$PIDS_H/$(ct_path "$BOMB")/pids.current"); sleep 0.5
 n2=$(rd "$PIDS_H/$(ct_path "$BOMB")/pids.current")
 eq "frozen: its process count holds still" "$n2" "$n1"
 note=$(note "$BOMB" action)
-case $note in "freeze "*"forks refused"*) ok "trusted.cgwarden.action says why: $note" ;;
-*) bad "trusted.cgwarden.action: '$note'" ;; esac
+case $note in "freeze "*"forks refused"*) ok "user.cgwarden.action says why: $note" ;;
+*) bad "user.cgwarden.action: '$note'" ;; esac
 ev=$(note "$BOMB" evidence)
-case $ev in *"top: forkbomb "*) ok "trusted.cgwarden.evidence names the bomb" ;;
-*) bad "trusted.cgwarden.evidence: '$ev'" ;; esac
+case $ev in *"top: forkbomb "*) ok "user.cgwarden.evidence names the bomb" ;;
+*) bad "user.cgwarden.evidence: '$ev'" ;; esac
 check "the log has the spike with history and top processes" \
 	grep -q "spike in container $(short $BOMB).*forks refused.*action freeze.*top: forkbomb" "$LOG"
 check "the log confirms the freeze from the kernel" grep -q "froze container $(short $BOMB): frozen .* ms after" "$LOG"

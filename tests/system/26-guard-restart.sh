@@ -1,6 +1,6 @@
 # The guard keeps nothing it cannot rebuild: a daemon restarted while a
 # container it froze is still frozen knows it froze it (the freezer
-# files and trusted.cgwarden.action), and kill_after still counts from
+# files and user.cgwarden.action), and kill_after still counts from
 # the time of the freeze.
 . "$(dirname "$0")/lib.sh"
 

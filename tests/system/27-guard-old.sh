@@ -18,7 +18,11 @@ spike_rate = 200
 spike_fork_failures = 100
 action = freeze
 EOF2
-start_daemon || exit 1
+# With the capabilities the unit keeps, no more: BPF and the notes work with them.
+start_daemon_unit_caps || exit 1
+eq "the daemon has the unit's capabilities only" \
+	"$(awk '/^CapBnd/ {print $2}' /proc/"$DAEMON"/status)" \
+	"$(setpriv --bounding-set "$(unit_caps)" awk '/^CapBnd/ {print $2}' /proc/self/status)"
 wait_for 5 listed "$LATE" || bad "containers not found"
 # The limit hit once at the start (about 25 forks refused, under the
 # spike threshold), then quiet: one process left, sleeping.
@@ -44,6 +48,10 @@ for c in $OLD $HIT; do
 	"a fork-burst event (bpf)"|"the kernel's pids.events event"|"the fast rate (a fork-burst event (bpf))")
 		ok "seen by a kernel event: $by" ;;
 	*) bad "seen by a kernel event, not '$by'" ;;
+	esac
+	case $(note "$c" action) in
+	"freeze "*) ok "its freeze is noted on the cgroup (user.cgwarden.action)" ;;
+	*) bad "no user.cgwarden.action note: '$(note "$c" action)'" ;;
 	esac
 done
 if grep -q "fork bursts: counted in the kernel (BPF)" "$LOG"; then

@@ -159,6 +159,18 @@ start_daemon() { # start_daemon [ARGS...]
 	DAEMON=$!
 	wait_for 10 test -S "$SOCK" || { bad "daemon did not start"; cat "$LOG"; return 1; }
 }
+# The capabilities the unit keeps, as setpriv's bounding set: "-all,+bpf,...".
+unit_caps() {
+	sed -n 's/^CapabilityBoundingSet=//p' "$TOP/conf/cgwarden.service" | tr ' ' '\n' |
+		sed -n 's/^CAP_\(.*\)/+\1/p' | tr 'A-Z' 'a-z' | paste -sd, | sed 's/^/-all,/'
+}
+# start_daemon_unit_caps [ARGS...]: as start_daemon, with the unit's capabilities only.
+start_daemon_unit_caps() {
+	setpriv --bounding-set "$(unit_caps)" --inh-caps -all \
+		"$CGWARDEND" -d -c "$CONF" "$@" >> "$LOG" 2>&1 &
+	DAEMON=$!
+	wait_for 10 test -S "$SOCK" || { bad "daemon did not start"; cat "$LOG"; return 1; }
+}
 stop_daemon() {
 	[ -n "$DAEMON" ] || return 0
 	kill -TERM "$DAEMON" 2>/dev/null
@@ -208,8 +220,8 @@ frozen_kernel() {
 	if [ -f "$FRZ_H/$_rel/freezer.state" ] && grep -q FROZEN "$FRZ_H/$_rel/freezer.state"; then return 0; fi
 	[ -n "$V2" ] && grep -q '^frozen 1' "$V2/$_rel/cgroup.events" 2>/dev/null
 }
-# note ID KEY: the trusted.cgwarden.KEY note on the container's pids directory
-note() { getfattr --only-values -n "trusted.cgwarden.$2" "$PIDS_H/$(ct_path "$1")" 2>/dev/null; }
+# note ID KEY: the user.cgwarden.KEY note on the container's pids directory
+note() { getfattr --only-values -n "user.cgwarden.$2" "$PIDS_H/$(ct_path "$1")" 2>/dev/null; }
 
 cleanup() {
 	[ -n "$DAEMON" ] && kill -KILL "$DAEMON" 2>/dev/null

@@ -101,7 +101,8 @@ eq "the limit stays after remove" "$(rd "$CG/pids.max")" 77
 mkdir -p /run/cgwarden && : > /run/cgwarden/leftover
 snap() { find /etc /var/lib/systemd /run -xdev 2>/dev/null | grep -v -e '^/var/lib/dpkg/' -e '^/etc/cgwarden' -e '^/run/cgwarden' -e 'cgwarden.service' -e '^/run/systemd/' | sort; }
 snap > "$WORK/before"
-xattrs_before=$(getfattr -d -m trusted.cgwarden "$CG" 2>/dev/null)
+xattrs_before=$(getfattr -d -m 'cgwarden\.' "$CG" 2>/dev/null)
+check "the ceiling's note is on the cgroup before the purge" [ -n "$xattrs_before" ]
 check "dpkg -P cgwarden" sh -c "dpkg -P cgwarden > $WORK/dpkg4.log 2>&1 < /dev/null"
 eq "purged" "$(dpkg_q Status)" ""
 check "purge removes /etc/cgwarden, drop-ins and all" test ! -e /etc/cgwarden
@@ -110,7 +111,7 @@ check "and the enablement" sh -c '! ls /etc/systemd/system/*.wants/ 2>/dev/null 
 snap > "$WORK/after"
 eq "and nothing else" "$(diff "$WORK/before" "$WORK/after" | grep '^[<>]' | head -5 | tr '\n' ' ')" ""
 eq "the limit stays after purge" "$(rd "$CG/pids.max")" 77
-eq "and the xattrs that remember it" "$(getfattr -d -m trusted.cgwarden "$CG" 2>/dev/null)" "$xattrs_before"
+eq "and the xattrs that remember it" "$(getfattr -d -m 'cgwarden\.' "$CG" 2>/dev/null)" "$xattrs_before"
 
 check "apt-get install $(basename "$CGW_DEB") (Depends met from the system)" sh -c \
     "DEBIAN_FRONTEND=noninteractive apt-get install -y '$CGW_DEB' > $WORK/apt.log 2>&1 < /dev/null"

@@ -29,14 +29,16 @@ eq "active" "$(systemctl show -P ActiveState cgwarden)" active
 PID=$(systemctl show -P MainPID cgwarden)
 eq "in its own slice, outside the containers'" "$(cat /proc/"$PID"/cgroup)" "0::/cgwarden.slice/cgwarden.service"
 eq "OOMScoreAdjust=-1000" "$(cat /proc/"$PID"/oom_score_adj)" -1000
-# CAP_KILL (5), CAP_IPC_LOCK (14), CAP_SYS_ADMIN (21), nothing else.
+# CAP_KILL (5), CAP_PERFMON (38), CAP_BPF (39), nothing else.
 eq "effective capabilities: exactly the three it keeps" \
-    "$(awk '/^CapEff/ {print $2}' /proc/"$PID"/status)" 0000000000204020
+    "$(awk '/^CapEff/ {print $2}' /proc/"$PID"/status)" 000000c000000020
+check "mlockall without CAP_IPC_LOCK (LimitMEMLOCK=infinity)" \
+    sh -c "[ \"\$(awk '/^VmLck/ {print \$2}' /proc/$PID/status)\" -gt 0 ]"
 eq "NoNewPrivileges" "$(awk '/^NoNewPrivs/ {print $2}' /proc/"$PID"/status)" 1
 wait_for 10 sh -c "[ \"\$(cat $PIDS_H/$(ct_path "$A")/pids.max)\" = 77 ]"
 eq "writes a ceiling to cgroupfs under ProtectSystem=strict" "$(pids_max "$(ct_path "$A")")" 77
-check "and its trusted.* xattr (CAP_SYS_ADMIN kept)" \
-    sh -c "getfattr -n trusted.cgwarden.pids_max $PIDS_H/$(ct_path "$A") 2>/dev/null | grep -q trusted.cgwarden"
+check "and its user.* xattr note, without CAP_SYS_ADMIN" \
+    sh -c "getfattr -n user.cgwarden.pids_max $PIDS_H/$(ct_path "$A") 2>/dev/null | grep -q user.cgwarden"
 check "control socket in RuntimeDirectory" sh -c "$CGWARDENCTL status --json | grep -q $A"
 eq "control socket mode" "$(stat -c %a "$SOCK")" 600
 check "metrics on 127.0.0.1:9447" sh -c "curl -sf --max-time 5 http://127.0.0.1:9447/metrics | grep -q 'cgwarden_container_pids_max{id=\"$A\".*} 77'"

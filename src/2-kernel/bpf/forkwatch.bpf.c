@@ -1,6 +1,7 @@
 /*
  * Fork bursts, counted in the kernel: on every successful fork of the
- * host (the sched_process_fork tracepoint), the forking task's cgroup
+ * host (the sched_process_fork tracepoint, attached raw: by bpf() alone,
+ * no perf_event_open), the forking task's cgroup
  * (its cgroup2 id) gets one more in a 100 ms window; at BURST forks in a
  * window it is told to cgwardend through a ring buffer, at most once per
  * QUIET_NS per cgroup.  A fork bomb forks hundreds of times in its first
@@ -35,7 +36,7 @@ struct {
 	__uint(max_entries, 16 * 1024); /* 1,024 records of 16 bytes */
 } told SEC(".maps");
 
-SEC("tracepoint/sched/sched_process_fork")
+SEC("raw_tp/sched_process_fork")
 int cgw_fork(void *ctx)
 {
 	__u64 cg = bpf_get_current_cgroup_id(), now = bpf_ktime_get_ns();
