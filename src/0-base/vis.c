@@ -13,9 +13,9 @@
 
 #include "vis.h"
 
-/* The length of the valid UTF-8 sequence of a printable character at s, or 0. */
+/* The length of the valid UTF-8 sequence of a non-ASCII character at s, or 0; its code point. */
 static size_t
-utf8_len(const unsigned char *s, size_t n)
+utf8_seq(const unsigned char *s, size_t n, unsigned *cpp)
 {
 	unsigned c = s[0], cp;
 	size_t len;
@@ -34,7 +34,18 @@ utf8_len(const unsigned char *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0; /* overlong, or a surrogate */
-	if (cp < 0xa0)
+	*cpp = cp;
+	return len;
+}
+
+/* The length of the valid UTF-8 sequence of a printable character at s, or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+	size_t len = utf8_seq(s, n, &cp);
+
+	if (len > 0 && cp < 0xa0)
 		return 0; /* a C1 control: CSI (U+009B) works like ESC [ on some terminals */
 	return len;
 }
@@ -121,4 +132,49 @@ vis_needed(const char *src)
 			s += u - 1;
 	}
 	return 0;
+}
+
+int
+utf8_valid(const char *src)
+{
+	size_t n = strlen(src);
+	unsigned cp;
+
+	for (size_t i = 0, u; i < n; i += u)
+		if ((u = (unsigned char)src[i] < 0x80 ? 1 :
+		    utf8_seq((const unsigned char *)src + i, n - i, &cp)) == 0)
+			return 0;
+	return 1;
+}
+
+size_t
+utf8_clean(char *dst, size_t len, const char *src)
+{
+	static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+	size_t n = strlen(src), out = 0, full = 0;
+	int room = len > 0;
+	unsigned cp;
+
+	for (size_t i = 0, u; i < n; i += u) {
+		const char *piece = src + i;
+		size_t plen;
+
+		u = (unsigned char)src[i] < 0x80 ? 1 :
+		    utf8_seq((const unsigned char *)src + i, n - i, &cp);
+		plen = u;
+		if (u == 0) {
+			piece = replacement;
+			plen = 3;
+			u = 1;
+		}
+		if (room && out + plen < len) {
+			memcpy(dst + out, piece, plen);
+			out += plen;
+		} else
+			room = 0;
+		full += plen;
+	}
+	if (len > 0)
+		dst[out] = '\0';
+	return full;
 }

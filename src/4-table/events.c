@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "events.h"
+#include "jtext.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -138,7 +139,7 @@ events_emit(struct gevent *e)
 static void
 add_str(struct json_object *o, const char *k, const char *v)
 {
-	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+	json_object_object_add(o, k, json_text(v));
 }
 
 static void

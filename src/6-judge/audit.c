@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "jtext.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -834,7 +835,7 @@ audit_host(const struct audit_host *h, struct audit_list *l)
 static void
 add_str(struct json_object *o, const char *k, const char *v)
 {
-	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+	json_object_object_add(o, k, json_text(v));
 }
 
 struct json_object *

@@ -25,6 +25,7 @@
 #include "audit.h"
 #include "config.h"
 #include "control.h"
+#include "jtext.h"
 #include "limitfile.h"
 #include "events.h"
 #include "httpc.h"
@@ -571,7 +572,7 @@ error_json(const char *msg)
 	struct json_object *o = json_object_new_object();
 	char *s;
 
-	json_object_object_add(o, "error", json_object_new_string(msg));
+	json_object_object_add(o, "error", json_text(msg));
 	s = xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);

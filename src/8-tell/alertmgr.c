@@ -21,6 +21,7 @@
 #include "config.h"
 #include "events.h"
 #include "httpc.h"
+#include "jtext.h"
 #include "log.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -83,7 +84,7 @@ static void
 put(struct json_object *o, const char *k, const char *v)
 {
 	if (v != NULL && *v != '\0')
-		json_object_object_add(o, k, json_object_new_string(v));
+		json_object_object_add(o, k, json_text(v));
 }
 
 /* What the operator does about it, written into the alert. */

@@ -28,6 +28,7 @@
 #include "posture.h"
 #include "report.h"
 #include "sample.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 /* cgwarden_actions_total: the guard's counters of actions carried out. */
@@ -76,14 +77,24 @@ metrics_escape_label(const char *s, char *buf, size_t len)
 static char *
 label(const char *key, const char *val)
 {
-	size_t need = metrics_escape_label(val, NULL, 0);
-	size_t klen = strlen(key);
-	char *s = xmalloc(klen + need + 4);
+	char *clean = NULL;
+	size_t need, klen = strlen(key);
+	char *s;
 
+	/* The exposition format is UTF-8: a byte outside it becomes U+FFFD. */
+	if (val != NULL && !utf8_valid(val)) {
+		size_t n = utf8_clean(NULL, 0, val) + 1;
+
+		utf8_clean(clean = xmalloc(n), n, val);
+		val = clean;
+	}
+	need = metrics_escape_label(val, NULL, 0);
+	s = xmalloc(klen + need + 4);
 	memcpy(s, key, klen);
 	memcpy(s + klen, "=\"", 2);
 	metrics_escape_label(val, s + klen + 2, need + 1);
 	memcpy(s + klen + 2 + need, "\"", 2);
+	free(clean);
 	return s;
 }
 

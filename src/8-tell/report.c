@@ -10,6 +10,7 @@
 #include "enforce.h"
 #include "freezer.h"
 #include "guard.h"
+#include "jtext.h"
 #include "report.h"
 #include "sample.h"
 #include "xmalloc.h"
@@ -49,7 +50,7 @@ limit_json(const struct container *c, enum knob k)
 static struct json_object *
 str_or_null(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	return json_text(s);
 }
 
 static struct json_object *
@@ -82,13 +83,11 @@ report_container_json(const struct container *c)
 	json_object_object_add(o, "hot", json_object_new_boolean(sample_is_fast(c)));
 	json_object_object_add(o, "limits_via", json_object_new_string(
 	    enforce_via_systemd(c) ? "systemd" : "cgroupfs"));
-	json_object_object_add(o, "cgroup", json_object_new_string(
-	    container_path(c, path, sizeof(path))));
+	json_object_object_add(o, "cgroup", json_text(container_path(c, path, sizeof(path))));
 	paths = json_object_new_array();
 	for (int h = 0; h < MAX_HIER; h++)
 		if (c->cg[h])
-			json_object_array_add(paths, json_object_new_string(
-			    cg_path(c->cg[h], path, sizeof(path))));
+			json_object_array_add(paths, json_text(cg_path(c->cg[h], path, sizeof(path))));
 	json_object_object_add(o, "cgroups", paths);
 	return o;
 }

@@ -15,6 +15,7 @@
 #include "discover.h"
 #include "evstream.h"
 #include "guard.h"
+#include "jtext.h"
 #include "kwatch.h"
 #include "posture.h"
 #include "report.h"
@@ -38,7 +39,7 @@ error_reply(const char *msg)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "error", json_object_new_string(msg));
+	json_object_object_add(o, "error", json_text(msg));
 	return json_reply(o);
 }
 
@@ -145,7 +146,7 @@ thaw_done(int rc, const char *err, void *arg)
 	if (rc == 0)
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
 	else
-		json_object_object_add(o, "error", json_object_new_string(err));
+		json_object_object_add(o, "error", json_text(err));
 	text = json_reply(o);
 	control_reply(w->cl, text);
 	free(text);

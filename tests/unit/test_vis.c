@@ -118,9 +118,35 @@ test_log(void)
 	    "cgwardend: cannot read /sys/fs/cgroup/x\\ny: No such file or directory\n");
 }
 
+/* JSON's and Prometheus' UTF-8: valid text kept, each other byte U+FFFD. */
+static void
+test_utf8(void)
+{
+	char buf[64];
+
+	CHECK(utf8_valid("plain"));
+	CHECK(utf8_valid("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x90\xb3"));
+	CHECK(utf8_valid("\x1b[2J\xc2\x9b")); /* controls are UTF-8: JSON escapes them */
+	CHECK(!utf8_valid("a\x80"));             /* a lone continuation byte */
+	CHECK(!utf8_valid("\xff"));
+	CHECK(!utf8_valid("\xe2\x82"));         /* cut */
+	CHECK(!utf8_valid("\xc0\xaf"));         /* overlong */
+	CHECK(!utf8_valid("\xed\xa0\x80"));     /* a surrogate */
+	CHECK(utf8_clean(buf, sizeof(buf), "caf\xc3\xa9") == 5);
+	CHECK_STR(buf, "caf\xc3\xa9");
+	CHECK(utf8_clean(buf, sizeof(buf), "u\x80x\xffy\xe2\x82") == 15);
+	CHECK_STR(buf, "u\xef\xbf\xbdx\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK(utf8_valid(buf));
+	/* cut at a character, never inside one; the whole length told */
+	CHECK(utf8_clean(buf, 5, "ab\xff") == 5);
+	CHECK_STR(buf, "ab");
+	CHECK(utf8_clean(NULL, 0, "\xff\xff") == 6);
+}
+
 int
 main(void)
 {
+	test_utf8();
 	test_escapes();
 	test_forged();
 	test_cut();
