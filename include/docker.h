@@ -34,6 +34,15 @@ struct docker *docker_new(struct event_base *, struct httpc *, const char *socke
     const char *data_root, struct ctable *, docker_meta_cb, docker_event_cb, void *arg);
 void docker_free(struct docker *);
 void docker_on_inspect(struct docker *, docker_inspect_cb, void *arg);
+/*
+ * For a container Docker describes in more than the inspect cap (its
+ * labels, mostly, which no limit of Docker's bounds): what the audit
+ * checks, read from its hostconfig.json (no labels there) as an inspect
+ * of its HostConfig and Mounts, marked "cgwarden.partial" so that the
+ * audit says what was not read.  NULL where there is no such file, or it
+ * is too large as well.
+ */
+struct json_object *docker_stand_in(const char *data_root, const char *id);
 void docker_lookup(struct docker *, struct container *);
 int docker_post(struct docker *, const char *id, const char *verb, docker_done_cb,
     void *arg);

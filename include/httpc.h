@@ -13,6 +13,9 @@ typedef void (*httpc_done_cb)(int status, const char *body, size_t len,
 /* Streaming: called with each piece of the body; non-zero aborts. */
 typedef int (*httpc_data_cb)(const char *data, size_t len, void *arg);
 
+/* The err of a reply over max_body. */
+#define HTTPC_TOO_LARGE "reply larger than the cap"
+
 struct httpc_opts {
 	const char *unix_socket; /* NULL: TCP */
 	const char *method;      /* NULL: GET */

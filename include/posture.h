@@ -24,7 +24,8 @@ void posture_free(struct posture *);
  * JSON array of findings, or {"error": ...}) follows when Docker has
  * answered.  Returns an error reply at once when it cannot start.
  */
-char *posture_audit(struct posture *, struct ctl_client *, const char *docker_socket);
+char *posture_audit(struct posture *, struct ctl_client *, const char *docker_socket,
+    const char *docker_data_root);
 /* Docker described a container: check it, tell the findings it did not have. */
 int posture_inspected(const struct container *, struct json_object *inspect,
     const char *docker_socket);

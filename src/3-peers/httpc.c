@@ -123,7 +123,7 @@ take(struct httpc_req *r, const char *data, size_t n)
 		return 0;
 	}
 	if (r->len + n > r->max) {
-		finish(r, "reply larger than the cap");
+		finish(r, HTTPC_TOO_LARGE);
 		return -1;
 	}
 	if (r->len + n + 1 > r->cap) {

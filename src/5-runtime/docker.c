@@ -250,6 +250,75 @@ lookup_disk(struct docker *d, struct container *c)
 	free(buf);
 }
 
+struct json_object *
+docker_stand_in(const char *data_root, const char *id)
+{
+	char path[4096], err[128], *buf;
+	struct json_object *hc = NULL, *o, *mounts, *v;
+	ssize_t n = -1;
+	int fd;
+
+	if (data_root != NULL && *data_root != '\0' &&
+	    snprintf(path, sizeof(path), "%s/containers/%s/hostconfig.json", data_root,
+	    id) < (int)sizeof(path) && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		buf = xmalloc(MAX_INSPECT);
+		n = read(fd, buf, MAX_INSPECT);
+		close(fd);
+		if (n > 0 && n < (ssize_t)MAX_INSPECT)
+			hc = parse_json(buf, (size_t)n, err, sizeof(err));
+		free(buf);
+	}
+	if (hc == NULL || !json_object_is_type(hc, json_type_object)) {
+		json_object_put(hc);
+		return NULL;
+	}
+	o = json_object_new_object();
+	mounts = json_object_new_array();
+	/* -v SRC:DST[:OPTS] and --mount, as the inspect's Mounts would say them. */
+	if (json_object_object_get_ex(hc, "Binds", &v) && json_object_is_type(v, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			struct json_object *b = json_object_array_get_idx(v, i), *m;
+			const char *s = json_object_is_type(b, json_type_string) ?
+			    json_object_get_string(b) : NULL, *colon;
+
+			if (s == NULL || (colon = strchr(s, ':')) == NULL)
+				continue;
+			m = json_object_new_object();
+			json_object_object_add(m, "Type", json_object_new_string("bind"));
+			json_object_object_add(m, "Source",
+			    json_object_new_string_len(s, (int)(colon - s)));
+			json_object_object_add(m, "Destination",
+			    json_object_new_string_len(colon + 1, (int)strcspn(colon + 1, ":")));
+			json_object_object_add(m, "RW", json_object_new_boolean(
+			    strstr(colon + 1, ":ro") == NULL));
+			json_object_array_add(mounts, m);
+		}
+	if (json_object_object_get_ex(hc, "Mounts", &v) && json_object_is_type(v, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			struct json_object *spec = json_object_array_get_idx(v, i), *ro, *m;
+			const char *t = jstr(spec, "Type"), *s = jstr(spec, "Source"),
+			    *dst = jstr(spec, "Target");
+
+			if (t == NULL || s == NULL || dst == NULL)
+				continue;
+			m = json_object_new_object();
+			json_object_object_add(m, "Type", json_object_new_string(t));
+			json_object_object_add(m, "Source", json_object_new_string(s));
+			json_object_object_add(m, "Destination", json_object_new_string(dst));
+			json_object_object_add(m, "RW", json_object_new_boolean(
+			    !(json_object_object_get_ex(spec, "ReadOnly", &ro) &&
+			    json_object_get_boolean(ro))));
+			json_object_array_add(mounts, m);
+		}
+	json_object_object_add(o, "HostConfig", hc);
+	json_object_object_add(o, "Mounts", mounts);
+	snprintf(path, sizeof(path), "Docker's inspect reply is larger than %u MiB (its "
+	    "labels?): its mounts and privileges were checked from hostconfig.json, its "
+	    "image and user were not read", MAX_INSPECT >> 20);
+	json_object_object_add(o, "cgwarden.partial", json_object_new_string(path));
+	return o;
+}
+
 static void
 inspect_done(int status, const char *body, size_t len, const char *err, void *arg)
 {
@@ -273,6 +342,14 @@ inspect_done(int status, const char *body, size_t len, const char *err, void *ar
 	} else if (status == 404) {
 		c->meta = META_UNKNOWN;
 		log_debug("container %.12s: Docker does not know it", c->id);
+	} else if (status == 0 && err != NULL && strcmp(err, HTTPC_TOO_LARGE) == 0) {
+		/* Asking again would fetch the same: what can be known is known. */
+		c->meta = META_UNKNOWN;
+		counter_add(CNT_ERR_DOCKER, 1);
+		log_warnx("container %.12s: Docker's inspect reply is larger than %u MiB%s",
+		    c->id, MAX_INSPECT >> 20, c->image ? "" : ": [defaults] hold it");
+		if (d->inspect_cb && (o = docker_stand_in(d->data_root, c->id)) != NULL)
+			d->inspect_cb(c, o, d->inspect_arg);
 	} else {
 		c->meta = META_NONE;
 		counter_add(CNT_ERR_DOCKER, 1);

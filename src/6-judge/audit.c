@@ -495,7 +495,12 @@ audit_container(struct json_object *o, const struct audit_limits *eff,
 	check_limit(l, KNOB_MEMORY, mem > 0 ? (uint64_t)mem : 0, eff);
 	check_limit(l, KNOB_CPU, asked_cpus(hc), eff);
 	user = jstr(cfg, "User");
-	if (is_root_user(user))
+	if (jstr(o, "cgwarden.partial") != NULL)
+		add(l, "inspect-too-large", AUDIT_HIGH, NULL,
+		    "find out why Docker describes it at such length (docker inspect): "
+		    "labels cannot hide a container from the audit",
+		    "%s", jstr(o, "cgwarden.partial"));
+	if (cfg != NULL && is_root_user(user))
 		add(l, "runs-as-root", AUDIT_MEDIUM, "4.1",
 		    "docker run --user UID (or USER in the image)",
 		    "Config.User is %s%s%s: its processes run as uid 0",

@@ -25,6 +25,7 @@
 #include "audit.h"
 #include "config.h"
 #include "control.h"
+#include "docker.h"
 #include "jtext.h"
 #include "limitfile.h"
 #include "events.h"
@@ -67,6 +68,7 @@ struct run {
 	struct posture *p;
 	struct ctl_client *cl;
 	char *sock;
+	char *data_root; /* Docker's: hostconfig.json where an inspect is too large */
 	struct json_object *info, *version;
 	struct item *items;
 	size_t nitems, next;    /* next item to inspect */
@@ -728,6 +730,11 @@ req_done(int status, const char *body, size_t len, const char *err, void *arg)
 		/* A container that stopped meanwhile is no longer running: not audited. */
 		if (o != NULL && json_object_is_type(o, json_type_object))
 			r->items[s->idx].inspect = o;
+		else if (status == 0 && err != NULL && strcmp(err, HTTPC_TOO_LARGE) == 0 &&
+		    (r->items[s->idx].inspect = docker_stand_in(r->data_root,
+		    r->items[s->idx].id)) != NULL)
+			log_warnx("audit: inspect of %.12s is too large: read from its "
+			    "hostconfig.json", r->items[s->idx].id);
 		else {
 			json_object_put(o);
 			if (status != 404)
@@ -798,11 +805,12 @@ run_free(struct run *r)
 	json_object_put(r->info);
 	json_object_put(r->version);
 	free(r->sock);
+	free(r->data_root);
 	free(r);
 }
 
 char *
-posture_audit(struct posture *p, struct ctl_client *cl, const char *sock)
+posture_audit(struct posture *p, struct ctl_client *cl, const char *sock, const char *data_root)
 {
 	struct run *r;
 
@@ -813,6 +821,7 @@ posture_audit(struct posture *p, struct ctl_client *cl, const char *sock)
 	r->p = p;
 	r->cl = cl;
 	r->sock = xstrdup(sock);
+	r->data_root = xstrdup(data_root ? data_root : "");
 	r->nextrun = p->runs;
 	p->runs = r;
 	control_keep(cl, client_gone, r);

@@ -260,7 +260,8 @@ commands_answer(const char *line, struct ctl_client *cl, void *arg)
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
 		return json_reply(o);
 	case CMD_AUDIT:
-		return posture_audit(c_->posture, cl, (*c_->cf)->docker_socket);
+		return posture_audit(c_->posture, cl, (*c_->cf)->docker_socket,
+		    (*c_->cf)->docker_data_root);
 	case CMD_UNKNOWN:
 		break;
 	}

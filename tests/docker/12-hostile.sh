@@ -69,9 +69,9 @@ eq "the good reply gives its image rule" "$(pids_max "$(ct_path "$D")")" 256
 for x in $A $B $C $E; do
 	eq "${x%${x#????}}: unknown image, [defaults] enforced" "$(pids_max "$(ct_path "$x")")" 100
 done
-wait_for 8 grep -q "${B%${B#????????????}}: Docker inspect failed: reply larger than the cap" "$LOG"
+wait_for 8 grep -q "${B%${B#????????????}}: Docker's inspect reply is larger than 1 MiB" "$LOG"
 check "truncated JSON rejected with a log line" grep -q "${A%${A#????????????}}: Docker's inspect reply rejected" "$LOG"
-check "body over the cap rejected with a log line" grep -q "${B%${B#????????????}}: Docker inspect failed: reply larger than the cap" "$LOG"
+check "body over the cap rejected with a log line" grep -q "${B%${B#????????????}}: Docker's inspect reply is larger than 1 MiB" "$LOG"
 check "wrong types rejected with a log line" grep -q "${C%${C#????????????}}: Docker's inspect reply rejected" "$LOG"
 check "over-long event line dropped with a log line" grep -q "Docker event longer than" "$LOG"
 check "the loop answers while an inspect hangs" ctl status --json
