@@ -22,6 +22,8 @@ void kwatch_dir(struct kwatch *, const struct cg *, const char *id);
  * raises IN_MODIFY): 0, or -errno when one could not be watched.
  */
 int kwatch_limits(struct kwatch *, const struct cg *, const char *id);
+/* Drops every watch of container id: its cgroup is gone. */
+void kwatch_forget(struct kwatch *, const char *id);
 /* Watches of one kind. */
 size_t kwatch_count(const struct kwatch *, enum kw_kind);
 

@@ -4,9 +4,11 @@
  * cgroup.events changes (frozen, populated) and when memory.events does
  * (high, max, oom): the container is sampled and judged then, not at the
  * next tick.  v1's pids.events raises nothing, so v1 containers rely on
- * sampling (the fast rate the guard asks of the sampler).  A watch goes away by itself with its
- * cgroup (IN_IGNORED).  On a hybrid host the unified tree has only
- * cgroup.events: it confirms a freeze.
+ * sampling (the fast rate the guard asks of the sampler).  A watch does
+ * not go away with its cgroup: the kernel keeps the watches on the files
+ * of a removed cgroup directory, and says nothing (no IN_IGNORED), so
+ * they are dropped when the container goes (kwatch_forget).  On a hybrid
+ * host the unified tree has only cgroup.events: it confirms a freeze.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -193,6 +195,23 @@ kwatch_limits(struct kwatch *k, const struct cg *g, const char *id)
 			rc = r;
 	}
 	return rc;
+}
+
+void
+kwatch_forget(struct kwatch *k, const char *id)
+{
+	size_t j = 0;
+
+	if (k == NULL)
+		return;
+	for (size_t i = 0; i < k->n; i++) {
+		if (strcmp(k->w[i].id, id) == 0) {
+			inotify_rm_watch(k->fd, k->w[i].wd);
+			continue;
+		}
+		k->w[j++] = k->w[i];
+	}
+	k->n = j;
 }
 
 size_t

@@ -245,6 +245,7 @@ flow_gone(struct container *c, void *arg)
 	struct flow *f = arg;
 
 	log_debug("container %.12s: gone", c->id);
+	kwatch_forget(f->kwatch, c->id);
 	alertmgr_container_gone(f->alerts, c->id);
 	posture_forget(c->id);
 	if (f->guard != NULL)
