@@ -16,6 +16,7 @@
 #include "evstream.h"
 #include "guard.h"
 #include "kwatch.h"
+#include "log.h"
 #include "posture.h"
 #include "report.h"
 #include "sample.h"
@@ -201,6 +202,7 @@ refused(const char *line, enum command c, struct ctl_client *cl)
 	snprintf(msg, sizeof(msg), "%s: permission denied (uid %d): %s", cmd,
 	    (int)control_uid(cl), mutating ? "root or control_admin_group only" :
 	    "root, control_group or control_admin_group only");
+	log_warnx("control: %s", msg);
 	return error_reply(msg);
 }
 
