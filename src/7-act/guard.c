@@ -798,6 +798,7 @@ guard_freeze(struct guard *g, struct container *c, const char *by, char *err, si
 	struct facts f;
 	struct decision d;
 
+	guard_refresh(g, c); /* a docker unpause a moment ago: running, not frozen */
 	facts_of(g, c, TRIG_FREEZE_CMD, clock_now_ms(), &f);
 	policy_decide(&f, &d);
 	if (!d.act) {
