@@ -165,17 +165,29 @@ cg_read_procs(const struct cg *g, const char **procs)
 	return (int)len;
 }
 
+/*
+ * A note the kernel refuses (trusted.* needs CAP_SYS_ADMIN) is said once
+ * at warning level: without its notes a restarted cgwardend cannot tell
+ * what it froze or killed.
+ */
 void
 cg_note_set(const struct cg *g, const char *key, const char *val)
 {
+	static int said;
 	char path[PATH_MAX], name[64];
 
 	snprintf(name, sizeof(name), "trusted.cgwarden.%s", key);
 	cg_path(g, path, sizeof(path));
 	if (val == NULL)
 		removexattr(path, name);
-	else if (setxattr(path, name, val, strlen(val), 0) < 0 && errno != ENOENT)
-		log_debug("%s: setxattr %s: %s", path, name, strerror(errno));
+	else if (setxattr(path, name, val, strlen(val), 0) < 0 && errno != ENOENT) {
+		if (!said++)
+			log_warnx("%s: cannot record %s (%s): a restarted cgwardend will not "
+			    "know what it did to this container; said once", path, name,
+			    strerror(errno));
+		else
+			log_debug("%s: setxattr %s: %s", path, name, strerror(errno));
+	}
 }
 
 int
