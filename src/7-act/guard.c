@@ -633,7 +633,6 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 	char note[512];
 	uint64_t at;
 
-	(void)g;
 	if (s->born_ms == 0) {
 		s->born_ms = now;
 		young(c, now);
@@ -643,7 +642,23 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 		seed(c, now);
 	}
 	container_dirs(c, &dirs);
-	if (s->state != CS_RUNNING || freezer_state(&dirs) == FS_THAWED)
+	if (s->state != CS_RUNNING)
+		return;
+	/*
+	 * Killed by a cgwarden that died before Docker said so: known as
+	 * killed while its cgroup is empty, not judged again (what it
+	 * refused is still counted), and its next life is frozen if it
+	 * spikes again, as a loop.
+	 */
+	if (container_read_note(c, "action", note, sizeof(note)) > 0 &&
+	    sscanf(note, "kill %" SCNu64, &at) == 1) {
+		record_kill(g, c->id, at);
+		if (procs_top(dirs.procs, note, sizeof(note)) == 0) {
+			s->state = CS_KILLED;
+			return;
+		}
+	}
+	if (freezer_state(&dirs) == FS_THAWED)
 		return;
 	s->state = CS_FROZEN;
 	if (container_read_note(c, "action", note, sizeof(note)) > 0 &&
