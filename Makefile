@@ -41,7 +41,7 @@ DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            debhelper lintian libclang-rt-14-dev
 
 .PHONY: all deps check unit system docker system-v2 package deb run demo install bench clean \
-	format fuzz fuzz-replay
+	format fuzz fuzz-replay soak soak-short
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -125,6 +125,16 @@ fuzz-replay: $(REPLAYS)
 fuzz: deps $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZERS))
 	@tests/run-fuzz.sh $(BUILD) $(FUZZ_S) $(FUZZERS)
 
+# The churn soak: 10,000 container cgroups in waves of 500 with the guard
+# on, and 1,000 freeze/thaw cycles by cgwardenctl and docker; nice'd.
+soak: deps all $(HELPERS)
+	@SOAK_CGROUPS=$${SOAK_CGROUPS:-10000} SOAK_CYCLES=$${SOAK_CYCLES:-1000} \
+		nice -n 10 tests/run-soak.sh $(BUILD)
+
+# Its short run, a stage of check (under ASan: LeakSanitizer at each stop).
+soak-short: all $(HELPERS)
+	@SOAK_CGROUPS=1000 SOAK_CYCLES=100 nice -n 10 tests/run-soak.sh $(BUILD) soak-short
+
 # End to end against a private dockerd that the tests start and stop.
 docker: all
 	@tests/run-docker.sh $(BUILD)
@@ -141,7 +151,7 @@ check: deps
 	@rc=0; \
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 all unit fuzz-replay system docker || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit fuzz-replay system \
-		docker || rc=1; \
+		docker soak-short || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 system-v2 || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 package || rc=1; \
 	tests/summary.sh build/results build/asan/results || rc=1; \

@@ -25,7 +25,7 @@ struct commands {
 	char *(*reload)(void);
 };
 
-enum command { CMD_UNKNOWN, CMD_STATUS, CMD_STATS, CMD_EVENTS, CMD_THAW, CMD_KILL,
+enum command { CMD_UNKNOWN, CMD_STATUS, CMD_STATS, CMD_EVENTS, CMD_THAW, CMD_KILL, CMD_FREEZE,
 	CMD_RELOAD, CMD_AUDIT };
 
 /* A control_cb: the reply to one request line, or NULL when it comes later. arg: struct commands. */

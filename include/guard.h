@@ -50,6 +50,8 @@ void guard_tick(struct guard *, uint64_t now);
 void guard_contain(struct guard *, struct container *, enum action, const char *why);
 /* Kills a container now (cgwardenctl kill): 0, or -1 with err. */
 int guard_kill(struct guard *, struct container *, const char *by, char *err, size_t errlen);
+/* Freezes a container now (cgwardenctl freeze), handed to Docker: 0, or -1 with err. */
+int guard_freeze(struct guard *, struct container *, const char *by, char *err, size_t errlen);
 void guard_thaw(struct guard *, struct container *, const char *by, guard_done_cb, void *);
 void guard_view(const struct container *, struct guard_view *);
 

@@ -27,6 +27,7 @@ enum trigger {
 	TRIG_CONTAIN,    /* a rule asks for another reason (on_docker_socket) */
 	TRIG_KILL_AFTER, /* frozen by cgwarden longer than kill_after */
 	TRIG_KILL_CMD,   /* cgwardenctl kill */
+	TRIG_FREEZE_CMD, /* cgwardenctl freeze */
 	TRIG_THAW,       /* cgwardenctl thaw */
 };
 

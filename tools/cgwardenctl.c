@@ -21,6 +21,7 @@ usage(void)
 	    "usage: cgwardenctl [-s SOCKET] status [--json]\n"
 	    "       cgwardenctl [-s SOCKET] top [-n N] [-d SECONDS] [--json]\n"
 	    "       cgwardenctl [-s SOCKET] events [--json]\n"
+	    "       cgwardenctl [-s SOCKET] freeze ID|NAME\n"
 	    "       cgwardenctl [-s SOCKET] thaw ID|NAME\n"
 	    "       cgwardenctl [-s SOCKET] kill ID|NAME\n"
 	    "       cgwardenctl [-s SOCKET] reload\n"
@@ -276,7 +277,8 @@ main(int argc, char **argv)
 			usage();
 		return follow_events(sock, argc == 2);
 	}
-	if (strcmp(argv[0], "thaw") == 0 || strcmp(argv[0], "kill") == 0) {
+	if (strcmp(argv[0], "thaw") == 0 || strcmp(argv[0], "kill") == 0 ||
+	    strcmp(argv[0], "freeze") == 0) {
 		char line[512];
 
 		if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--json") != 0) ||
@@ -289,7 +291,7 @@ main(int argc, char **argv)
 			fputs(reply, stdout);
 		else
 			printf("%s: %s\n", argv[1], strcmp(argv[0], "thaw") == 0 ? "thawed" :
-			    "killed");
+			    strcmp(argv[0], "kill") == 0 ? "killed" : "frozen");
 		json_object_put(o);
 		free(reply);
 		return 0;

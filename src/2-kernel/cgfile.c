@@ -172,7 +172,9 @@ cg_read_procs(const struct cg *g, const char **procs)
  * directory delegated to someone could hold user.* notes of its owner's,
  * and kernels without user xattrs on cgroupfs have only trusted.*.  A
  * trusted.* note is still read where user.* has none (written by an
- * older cgwardend with CAP_SYS_ADMIN).
+ * older cgwardend with CAP_SYS_ADMIN).  A note the kernel refuses is said
+ * once at warning level: without its notes a restarted cgwardend cannot
+ * tell what it froze or killed.
  */
 static int
 note_names(const struct cg *g, const char *key, char *path, size_t len, char user[64],
@@ -192,7 +194,9 @@ note_names(const struct cg *g, const char *key, char *path, size_t len, char use
 void
 cg_note_set(const struct cg *g, const char *key, const char *val)
 {
+	static int said;
 	char path[PATH_MAX], user[64], trusted[64];
+	const char *name = user;
 
 	if (note_names(g, key, path, sizeof(path), user, trusted) < 0)
 		return;
@@ -204,10 +208,18 @@ cg_note_set(const struct cg *g, const char *key, const char *val)
 	}
 	if (user[0] && setxattr(path, user, val, strlen(val), 0) == 0)
 		return;
-	if (user[0] && errno != EOPNOTSUPP)
-		log_debug("%s: setxattr %s: %s", path, user, strerror(errno));
-	else if (setxattr(path, trusted, val, strlen(val), 0) < 0)
-		log_debug("%s: setxattr %s: %s", path, trusted, strerror(errno));
+	if (!user[0] || errno == EOPNOTSUPP) {
+		name = trusted;
+		if (setxattr(path, trusted, val, strlen(val), 0) == 0)
+			return;
+	}
+	if (errno == ENOENT)
+		return; /* the cgroup is gone */
+	if (!said++)
+		log_warnx("%s: cannot record %s (%s): a restarted cgwardend will not know "
+		    "what it did to this container; said once", path, name, strerror(errno));
+	else
+		log_debug("%s: setxattr %s: %s", path, name, strerror(errno));
 }
 
 int

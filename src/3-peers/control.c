@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -26,10 +27,13 @@
 
 struct control {
 	struct evconnlistener *lev;
+	struct event *resume;    /* accepting again after a pause */
 	char *path;
 	control_handler handler;
 	void *arg;
 	struct ctl_client *kept; /* clients held by the handler */
+	unsigned nclients, max_clients;
+	int paused, said;
 };
 
 struct ctl_client {
@@ -40,6 +44,39 @@ struct ctl_client {
 	void *gone_arg;
 	struct ctl_client *next; /* kept clients */
 };
+
+static void
+resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct control *ctl = arg;
+
+	(void)fd, (void)what;
+	if (!ctl->paused || ctl->nclients >= ctl->max_clients)
+		return; /* the next client to go resumes */
+	ctl->paused = 0;
+	evtimer_del(ctl->resume);
+	evconnlistener_enable(ctl->lev);
+}
+
+/*
+ * Stops accepting for a second, or until a client goes: clients past
+ * max_clients would take the files the daemon itself needs to enforce
+ * (a limit file is opened to be written), and a listener left enabled
+ * at EMFILE is woken again at once, forever.  Those waiting stay in the
+ * kernel's backlog.  Said once.
+ */
+static void
+pause_accepting(struct control *ctl, const char *why)
+{
+	struct timeval tv = { 1, 0 };
+
+	if (!ctl->said++)
+		log_warnx("control: %s (%u clients): not accepting for a moment; said once",
+		    why, ctl->nclients);
+	ctl->paused = 1;
+	evconnlistener_disable(ctl->lev);
+	evtimer_add(ctl->resume, &tv);
+}
 
 static void
 client_free(struct ctl_client *cl)
@@ -54,6 +91,8 @@ client_free(struct ctl_client *cl)
 	if (cl->gone)
 		cl->gone(cl, cl->gone_arg);
 	bufferevent_free(cl->bev);
+	cl->ctl->nclients--;
+	resume(-1, 0, cl->ctl);
 	free(cl);
 }
 
@@ -177,6 +216,20 @@ accepted(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_setcb(bev, client_read, NULL, client_event, cl);
 	bufferevent_set_timeouts(bev, &tv, &tv);
 	bufferevent_enable(bev, EV_READ);
+	if (++ctl->nclients >= ctl->max_clients)
+		pause_accepting(ctl, "as many clients as the open-file limit allows");
+}
+
+static void
+accept_failed(struct evconnlistener *lev, void *arg)
+{
+	struct control *ctl = arg;
+
+	(void)lev;
+	if (errno == EMFILE || errno == ENFILE)
+		pause_accepting(ctl, "open file limit reached");
+	else
+		log_warn("control: accept");
 }
 
 /*
@@ -189,6 +242,7 @@ control_new(struct event_base *base, const char *path, long long gid,
 {
 	struct sockaddr_un sun;
 	struct control *ctl;
+	struct rlimit rl;
 	struct stat st;
 	char *dir, *slash;
 	mode_t old;
@@ -234,6 +288,11 @@ control_new(struct event_base *base, const char *path, long long gid,
 	ctl->path = xstrdup(path);
 	ctl->handler = h;
 	ctl->arg = arg;
+	/* A quarter of the open-file limit at most: the rest is the daemon's. */
+	ctl->max_clients = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ?
+	    (unsigned)(rl.rlim_cur / 4) : 1024;
+	if (ctl->max_clients < 4)
+		ctl->max_clients = 4;
 	ctl->lev = evconnlistener_new(base, accepted, ctl, LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (ctl->lev == NULL) {
 		snprintf(err, errlen, "evconnlistener_new failed");
@@ -242,6 +301,8 @@ control_new(struct event_base *base, const char *path, long long gid,
 		free(ctl);
 		return NULL;
 	}
+	evconnlistener_set_error_cb(ctl->lev, accept_failed);
+	ctl->resume = evtimer_new(base, resume, ctl);
 	return ctl;
 }
 
@@ -252,6 +313,7 @@ control_free(struct control *ctl)
 		return;
 	while (ctl->kept != NULL)
 		client_free(ctl->kept);
+	event_free(ctl->resume);
 	evconnlistener_free(ctl->lev);
 	unlink(ctl->path);
 	free(ctl->path);

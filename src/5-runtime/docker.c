@@ -25,6 +25,7 @@
 
 #define MAX_INSPECT (1u << 20)  /* bytes of one inspect reply */
 #define MAX_EVENT (64u << 10)   /* bytes of one event line */
+#define MAX_SKIP (1u << 20)     /* bytes of one over-long line before the stream is dropped */
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
 #define NPENDING 64              /* create events remembered before the cgroup */
@@ -57,6 +58,8 @@ struct docker {
 	char *line;      /* partial event line */
 	size_t len;
 	int skipping;    /* dropping an over-long line */
+	size_t skipped;  /* ... this much of it so far */
+	int garbled;     /* the stream was dropped for garbage: no quick reconnect */
 };
 
 struct lookup {
@@ -497,11 +500,24 @@ events_data(const char *data, size_t len, void *arg)
 
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] == '\n') {
-			if (!d->skipping && d->len)
+			if (!d->skipping && d->len) {
 				handle_event(d, d->line, d->len);
+				d->garbled = 0;
+			}
 			d->len = 0;
 			d->skipping = 0;
 			continue;
+		}
+		/*
+		 * A line past MAX_SKIP is no event stream at all (a broken or
+		 * hostile socket): reading it on would spend the loop on garbage.
+		 */
+		if (d->skipping && ++d->skipped > MAX_SKIP) {
+			if (!d->garbled)
+				log_warnx("Docker's event stream: a line longer than %u bytes; "
+				    "dropped, asked again with back-off", MAX_SKIP);
+			d->garbled = 1;
+			return -1;
 		}
 		if (d->skipping)
 			continue;
@@ -509,6 +525,7 @@ events_data(const char *data, size_t len, void *arg)
 			log_warnx("Docker event longer than %u bytes dropped", MAX_EVENT);
 			counter_add(CNT_ERR_DOCKER, 1);
 			d->skipping = 1;
+			d->skipped = 0;
 			d->len = 0;
 			continue;
 		}
@@ -566,11 +583,14 @@ ping_done(int status, const char *body, size_t len, const char *err, void *arg)
 	d->skipping = 0;
 	d->events = httpc_request(d->h, EVENTS_URL, &o, events_done, d);
 	d->up = 1;
-	d->backoff_ms = BACKOFF_MIN_MS;
-	log_info("Docker API at %s %s", d->sock, d->ever_up || d->lost_logged ?
-	    "is back: asking again about every container" : "connected");
+	/* A stream dropped for garbage is back only once an event parses. */
+	if (!d->garbled) {
+		d->backoff_ms = BACKOFF_MIN_MS;
+		log_info("Docker API at %s %s", d->sock, d->ever_up || d->lost_logged ?
+		    "is back: asking again about every container" : "connected");
+		d->lost_logged = 0;
+	}
 	d->ever_up = 1;
-	d->lost_logged = 0;
 	/* Reconcile what was missed while it was away. */
 	for (size_t i = 0; i < d->t->n; i++) {
 		struct container *c = d->t->c[i];

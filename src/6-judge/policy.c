@@ -242,6 +242,32 @@ decide_contain(const struct facts *f, struct decision *d)
 	d->count = f->asked == ACTION_FREEZE ? CNT_FREEZES : CNT_COUNT;
 }
 
+/*
+ * A freeze asked for by the operator (cgwardenctl freeze): like a kill
+ * asked for, outside the spike budget, never the daemon's own cgroup,
+ * nothing done in monitor mode.
+ */
+static void
+decide_freeze(const struct facts *f, struct decision *d)
+{
+	d->action = ACTION_FREEZE;
+	d->label = "freeze";
+	if (!f->running || f->frozen)
+		d->refusal = "it is frozen or killed already";
+	else if (f->monitor)
+		d->refusal = "monitor mode";
+	else if (!f->safe)
+		d->refusal = "its cgroup holds cgwardend or init: not frozen";
+	else if (f->failed == FAILED_FREEZE)
+		d->refusal = "the freeze failed";
+	d->dry_run = f->monitor;
+	d->unsafe = !f->safe;
+	if (d->refusal != NULL)
+		return;
+	d->act = 1;
+	d->count = CNT_FREEZES;
+}
+
 /* A kill asked for (kill_after, cgwardenctl kill): never the daemon's own cgroup. */
 static void
 decide_kill(const struct facts *f, struct decision *d)
@@ -300,6 +326,9 @@ policy_decide(const struct facts *f, struct decision *d)
 	case TRIG_KILL_AFTER:
 	case TRIG_KILL_CMD:
 		decide_kill(f, d);
+		break;
+	case TRIG_FREEZE_CMD:
+		decide_freeze(f, d);
 		break;
 	case TRIG_THAW:
 		decide_thaw(f, d);

@@ -633,7 +633,6 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 	char note[512];
 	uint64_t at;
 
-	(void)g;
 	if (s->born_ms == 0) {
 		s->born_ms = now;
 		young(c, now);
@@ -643,7 +642,23 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 		seed(c, now);
 	}
 	container_dirs(c, &dirs);
-	if (s->state != CS_RUNNING || freezer_state(&dirs) == FS_THAWED)
+	if (s->state != CS_RUNNING)
+		return;
+	/*
+	 * Killed by a cgwarden that died before Docker said so: known as
+	 * killed while its cgroup is empty, not judged again (what it
+	 * refused is still counted), and its next life is frozen if it
+	 * spikes again, as a loop.
+	 */
+	if (container_read_note(c, "action", note, sizeof(note)) > 0 &&
+	    sscanf(note, "kill %" SCNu64, &at) == 1) {
+		record_kill(g, c->id, at);
+		if (procs_top(dirs.procs, note, sizeof(note)) == 0) {
+			s->state = CS_KILLED;
+			return;
+		}
+	}
+	if (freezer_state(&dirs) == FS_THAWED)
 		return;
 	s->state = CS_FROZEN;
 	if (container_read_note(c, "action", note, sizeof(note)) > 0 &&
@@ -740,6 +755,33 @@ guard_kill(struct guard *g, struct container *c, const char *by, char *err, size
 	return kill_now(g, c, TRIG_KILL_CMD, by, err, errlen);
 }
 
+/*
+ * Freezes it for another reason than a spike, decided already, and hands
+ * the freeze to Docker: 0, or -1 with err (then d says what instead).
+ */
+static int
+freeze_now(struct guard *g, struct container *c, struct facts *f, struct decision *d,
+    const char *why, char *err, size_t errlen)
+{
+	struct notice n;
+
+	if (do_freeze(c, why, err, errlen) < 0) {
+		f->failed = FAILED_FREEZE;
+		policy_decide(f, d);
+		return -1;
+	}
+	decided(g, c, d, clock_now_ms());
+	gs(c)->confirm = 0; /* this event is the report */
+	notice_init(&n, GEV_FREEZE, c);
+	n.e.action = "freeze";
+	n.e.reason = why;
+	notice_emit(&n, "freezing container %s: %s; release with: cgwardenctl thaw %.12s",
+	    n.label, why, c->name ? c->name : c->id);
+	handoff(g, c, HANDOFF_SWAP);
+	handoff(g, c, HANDOFF_GAP); /* no bomb here: no confirmation to wait for */
+	return 0;
+}
+
 void
 guard_contain(struct guard *g, struct container *c, enum action a, const char *why)
 {
@@ -747,7 +789,6 @@ guard_contain(struct guard *g, struct container *c, enum action a, const char *w
 	uint64_t now = clock_now_ms();
 	struct facts f;
 	struct decision d;
-	struct notice n;
 
 	facts_of(g, c, TRIG_CONTAIN, now, &f);
 	f.asked = a;
@@ -762,21 +803,24 @@ guard_contain(struct guard *g, struct container *c, enum action a, const char *w
 		kill_now(g, c, TRIG_KILL_CMD, why, NULL, 0);
 		return;
 	}
-	if (do_freeze(c, why, err, sizeof(err)) < 0) {
-		f.failed = FAILED_FREEZE;
-		policy_decide(&f, &d);
+	if (freeze_now(g, c, &f, &d, why, err, sizeof(err)) < 0)
 		log_warnx("container %s: %s: %s", lbl, why, err);
-		return;
+}
+
+int
+guard_freeze(struct guard *g, struct container *c, const char *by, char *err, size_t errlen)
+{
+	struct facts f;
+	struct decision d;
+
+	guard_refresh(g, c); /* a docker unpause a moment ago: running, not frozen */
+	facts_of(g, c, TRIG_FREEZE_CMD, clock_now_ms(), &f);
+	policy_decide(&f, &d);
+	if (!d.act) {
+		snprintf(err, errlen, "%s", d.refusal);
+		return -1;
 	}
-	decided(g, c, &d, now);
-	gs(c)->confirm = 0; /* this event is the report */
-	notice_init(&n, GEV_FREEZE, c);
-	n.e.action = "freeze";
-	n.e.reason = why;
-	notice_emit(&n, "freezing container %s: %s; release with: cgwardenctl thaw %.12s",
-	    n.label, why, c->name ? c->name : c->id);
-	handoff(g, c, HANDOFF_SWAP);
-	handoff(g, c, HANDOFF_GAP); /* no bomb here: no confirmation to wait for */
+	return freeze_now(g, c, &f, &d, by, err, errlen);
 }
 
 struct thaw_req {

@@ -1,5 +1,5 @@
 /*
- * The control commands: status, stats, events, thaw, kill, reload and
+ * The control commands: status, stats, events, freeze, thaw, kill, reload and
  * audit, each answered from what the other modules already know, with
  * who may do what decided in one place.
  */
@@ -17,6 +17,7 @@
 #include "guard.h"
 #include "jtext.h"
 #include "kwatch.h"
+#include "log.h"
 #include "posture.h"
 #include "report.h"
 #include "sample.h"
@@ -87,7 +88,7 @@ commands_resolve(const struct ctable *t, const char *arg, char *err, size_t errl
 	return NULL;
 }
 
-/* The command of one request line and, for thaw and kill, its argument. */
+/* The command of one request line and, for freeze, thaw and kill, its argument. */
 enum command
 commands_parse(const char *line, const char **arg)
 {
@@ -104,6 +105,10 @@ commands_parse(const char *line, const char **arg)
 		*arg = line + 5;
 		return line[0] == 't' ? CMD_THAW : CMD_KILL;
 	}
+	if (strncmp(line, "freeze ", 7) == 0) {
+		*arg = line + 7;
+		return CMD_FREEZE;
+	}
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		if (strcmp(line, plain[i].name) == 0)
 			return plain[i].cmd;
@@ -114,7 +119,7 @@ commands_parse(const char *line, const char **arg)
 int
 commands_mutating(enum command cmd)
 {
-	return cmd == CMD_THAW || cmd == CMD_KILL || cmd == CMD_RELOAD;
+	return cmd == CMD_THAW || cmd == CMD_KILL || cmd == CMD_FREEZE || cmd == CMD_RELOAD;
 }
 
 /* A thaw waiting for Docker; the client may leave before it ends. */
@@ -153,19 +158,21 @@ thaw_done(int rc, const char *err, void *arg)
 	free(w);
 }
 
-/* thaw ID|NAME, kill ID|NAME; the answer names the container. */
+/* freeze, thaw and kill ID|NAME; the answer names the container. */
 static char *
 act_cmd(enum command cmd, const char *arg, struct ctl_client *cl)
 {
-	int kill = cmd == CMD_KILL;
 	struct waiting *w;
 	struct container *c;
 	char err[256], msg[300];
+	int rc;
 
 	if ((c = commands_resolve(c_->t, arg, err, sizeof(err))) == NULL)
 		return error_reply(err);
-	if (kill) {
-		if (guard_kill(c_->guard, c, "cgwardenctl kill", err, sizeof(err)) < 0) {
+	if (cmd != CMD_THAW) {
+		rc = cmd == CMD_KILL ? guard_kill(c_->guard, c, "cgwardenctl kill", err, sizeof(err)) :
+		    guard_freeze(c_->guard, c, "cgwardenctl freeze", err, sizeof(err));
+		if (rc < 0) {
 			snprintf(msg, sizeof(msg), "%s: %s", arg, err);
 			return error_reply(msg);
 		}
@@ -180,7 +187,7 @@ act_cmd(enum command cmd, const char *arg, struct ctl_client *cl)
 
 /*
  * Who may do what, in one place: root everything; control_admin_group
- * also thaw, kill and reload; control_group the read-only commands.
+ * also freeze, thaw, kill and reload; control_group the read-only commands.
  * Returns NULL when allowed, else the refusal.
  */
 static char *
@@ -196,6 +203,7 @@ refused(const char *line, enum command c, struct ctl_client *cl)
 	snprintf(msg, sizeof(msg), "%s: permission denied (uid %d): %s", cmd,
 	    (int)control_uid(cl), mutating ? "root or control_admin_group only" :
 	    "root, control_group or control_admin_group only");
+	log_warnx("control: %s", msg);
 	return error_reply(msg);
 }
 
@@ -236,6 +244,7 @@ commands_answer(const char *line, struct ctl_client *cl, void *arg)
 	if ((errs = refused(line, cmd, cl)) != NULL)
 		return errs;
 	switch (cmd) {
+	case CMD_FREEZE:
 	case CMD_THAW:
 	case CMD_KILL:
 		return act_cmd(cmd, carg, cl);

@@ -44,7 +44,7 @@ check() {
 	fi
 }
 
-check 'cgwardenctl ' status top events thaw kill reload stats audit
+check 'cgwardenctl ' status top events freeze thaw kill reload stats audit
 check 'cgwardenctl st' status stats
 check 'cgwardenctl -' -s -h
 check 'cgwardenctl -s /run/x.sock th' thaw

@@ -58,6 +58,18 @@ out=$(ctl thaw nosuchthing 2>&1); rc=$?
 case "$rc:$out" in 1:*"no such container"*) ok "thaw of an unknown name: a clear error" ;;
 *) bad "thaw unknown: rc $rc: $out" ;; esac
 
+# The operator's freeze: at once, recorded, refused twice, released by thaw.
+check "cgwardenctl freeze answers" ctl freeze "$BURST"
+check "frozen by cgwardenctl freeze (kernel freezer)" frozen_kernel "$BURST"
+case $(note "$BURST" action) in "freeze "*"cgwardenctl freeze"*) ok "the action note says who" ;;
+*) bad "action note after freeze: '$(note "$BURST" action)'" ;; esac
+out=$(ctl freeze "$BURST" 2>&1); rc=$?
+case "$rc:$out" in 1:*"frozen or killed already"*) ok "a second freeze: a clear error" ;;
+*) bad "second freeze: rc $rc: $out" ;; esac
+check "cgwardenctl thaw releases it" ctl thaw "$BURST"
+if frozen_kernel "$BURST"; then bad "still frozen after the operator's thaw"; else ok "the operator's freeze is thawed"; fi
+eq "no action note left" "$(note "$BURST" action)" ""
+
 sleep 1
 for c in $QUIET $BURST $SLOW; do
 	eq "untouched: $(printf %.4s $c) running" "$(status_field "$c" state)" running

@@ -170,6 +170,40 @@ test_decide_contain(void)
 	CHECK_STR(d.refusal, "max_actions_per_minute reached");
 }
 
+/* cgwardenctl freeze: outside the spike budget; never twice, in monitor mode or on ourselves. */
+static void
+test_decide_freeze_cmd(void)
+{
+	struct rule r = { 0 };
+	struct facts f;
+	struct decision d;
+
+	spike_facts(&f, &r);
+	f.trigger = TRIG_FREEZE_CMD;
+	f.budget_left = 0;
+	policy_decide(&f, &d);
+	CHECK(d.act && !d.take_budget && d.action == ACTION_FREEZE && d.count == CNT_FREEZES);
+	CHECK(d.refusal == NULL);
+	f.frozen = 1;
+	policy_decide(&f, &d);
+	CHECK(!d.act);
+	CHECK_STR(d.refusal, "it is frozen or killed already");
+	f.frozen = 0;
+	f.monitor = 1;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.dry_run);
+	CHECK_STR(d.refusal, "monitor mode");
+	f.monitor = 0;
+	f.safe = 0;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.unsafe);
+	f.safe = 1;
+	f.failed = FAILED_FREEZE;
+	policy_decide(&f, &d);
+	CHECK(!d.act);
+	CHECK_STR(d.refusal, "the freeze failed");
+}
+
 /* kill_after and cgwardenctl kill; thaw. */
 static void
 test_decide_kill_thaw(void)
@@ -397,6 +431,7 @@ main(void)
 	test_target_docker();
 	test_decide_spike();
 	test_decide_contain();
+	test_decide_freeze_cmd();
 	test_decide_kill_thaw();
 	return unit_done("test_policy");
 }
