@@ -40,7 +40,7 @@ DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            prometheus-alertmanager prometheus tmux curl groff-base man-db \
            debhelper lintian libclang-rt-14-dev
 
-.PHONY: all deps check unit system docker system-v2 package deb run demo install bench clean \
+.PHONY: all deps check unit system docker system-v2 docker-v2 package deb run demo install bench clean \
 	format fuzz fuzz-replay
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
@@ -132,6 +132,11 @@ docker: all
 # The same system tests on a pure cgroup v2 kernel (a user-mode-linux VM here).
 system-v2: all $(HELPERS) $(DRIVERS)
 	@BUILD_DIR=$(BUILD) tests/run-v2.sh $(BUILD)
+
+# The end-to-end tests against a real Docker on a pure cgroup v2 kernel (a
+# user-mode-linux VM here), with the cgroupfs driver.
+docker-v2: all
+	@BUILD_DIR=$(BUILD) tests/run-docker-v2.sh $(BUILD)
 
 # Every test, twice: a -Werror build, then an ASan+UBSan build.
 # Every stage runs even when one before it failed, so that the closing
