@@ -25,7 +25,7 @@ eq "status: frozen" "$(status_field "$ID" state)" frozen
 check "cgwardenctl thaw goes through Docker" ctl thaw v1bomb
 wait_for 5 sh -c "[ \"\$(docker inspect -f '{{.State.Paused}}' v1bomb)\" = false ] || grep -q 'thawed container v1bomb' '$LOG'"
 check "the thaw is logged as Docker's" grep -q "thawed container v1bomb.*docker unpause" "$LOG"
-gap=$(grep -o "it ran [0-9]* ms between the two" "$LOG" | head -1); echo "# $gap"
-check "handed over: Docker's pause froze it again after cgwarden let go" [ -n "$gap" ]
+gap=$(grep -o "held by SIGSTOP [0-9]* ms between the two[^;]*" "$LOG" | head -1); echo "# $gap"
+check "handed over: SIGSTOP held it until Docker's pause froze it again" [ -n "$gap" ]
 docker rm -f v1bomb >/dev/null 2>&1
 finish

@@ -68,10 +68,11 @@ eq "$PAUSE_FREEZER holds it (Docker's pause)" "$(pause_freezer "$BOMB")" FROZEN
 if [ "$FRZ_H" != "$V2" ]; then
 	eq "the unified freeze was handed over (cgroup.freeze back to 0)" "$(rd "$V2/$P/$BOMB/cgroup.freeze")" 0
 else
-	# One freezer: cgwarden let go and Docker's pause froze it again.
-	wait_for 3 logged "container bomb ($(short "$BOMB")): Docker paused it too.*it ran [0-9]* ms between the two"
-	check "the freeze was handed over to Docker's pause ($(grep -o "it ran [0-9]* ms between" "$LOG" | head -n 1))" \
-		logged "container bomb ($(short "$BOMB")): Docker paused it too.*it ran [0-9]* ms between the two"
+	# One freezer: cgwarden let go, a SIGSTOP holding every process, and
+	# Docker's pause froze it again.
+	wait_for 3 logged "container bomb ($(short "$BOMB")): Docker paused it too.*held by SIGSTOP [0-9]* ms between the two"
+	check "the freeze was handed over to Docker's pause, SIGSTOP holding it ($(grep -o "held by SIGSTOP [0-9]* ms between the two[^;]*" "$LOG" | head -n 1))" \
+		logged "container bomb ($(short "$BOMB")): Docker paused it too.*held by SIGSTOP [0-9]* ms between the two"
 fi
 wait_for 3 state_is "$BOMB" frozen
 eq "status: frozen" "$(status_field "$BOMB" state)" frozen
@@ -144,6 +145,7 @@ check "the thaw is logged as Docker's unpause" \
 	logged "thawed container bomb ($(short "$BOMB")) (cgwardenctl thaw, docker unpause)"
 eq "no freezer holds it" "$(pause_freezer "$BOMB"):$(rd "$V2/$P/$BOMB/cgroup.freeze")" THAWED:0
 eq "status: running" "$(status_field "$BOMB" state)" running
+eq "none of its processes is left stopped" "$(stopped_in "$PIDS_H/$P/$BOMB")" 0
 case $(docker_status bomb) in Up*Paused*) bad "docker ps still: $(docker_status bomb)" ;;
 Up*) ok "docker ps: $(docker_status bomb)" ;; *) bad "docker ps: $(docker_status bomb)" ;; esac
 check "the action note is gone" [ -z "$(xnote "$BOMB" action)" ]

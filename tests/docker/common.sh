@@ -44,6 +44,14 @@ pause_freezer() {
 	case $_f:$_e in 1:1) echo FROZEN ;; 0:0) echo THAWED ;; *) echo "cgroup.freeze $_f, frozen $_e" ;; esac
 }
 
+# stopped_in DIR: how many processes of the cgroup DIR are stopped (state
+# T): none once a freeze handed over with SIGSTOP has been let go.
+stopped_in() {
+	for _p in $(cat "$1/cgroup.procs" 2>/dev/null); do
+		sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$_p/stat" 2>/dev/null
+	done | grep -c '^[Tt]$'
+}
+
 # static_helper NAME: tests/helpers/NAME.c linked statically as $WORK/NAME,
 # to bind-mount into a busybox container (the copies in build/helpers need
 # the host's libc, which the image does not have).
