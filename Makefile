@@ -134,7 +134,8 @@ system-v2: all $(HELPERS) $(DRIVERS)
 	@BUILD_DIR=$(BUILD) tests/run-v2.sh $(BUILD)
 
 # The end-to-end tests against a real Docker on a pure cgroup v2 kernel (a
-# user-mode-linux VM here), with the cgroupfs driver.
+# user-mode-linux VM here): the cgroupfs driver, then the systemd driver
+# under systemd as PID 1.
 docker-v2: all
 	@BUILD_DIR=$(BUILD) tests/run-docker-v2.sh $(BUILD)
 
