@@ -54,10 +54,15 @@ docker run -d --network none --name slow --pids-limit 200 cgw-busybox \
 	sh -c 'for i in $(seq 100); do sleep 100 & sleep 0.05; done; wait' >/dev/null
 
 # 1. The C fork bomb, under tini so that the shell left when the bomb
-# ends (10 s) outlives it: thawed later, the container runs on.
+# ends (BOMB_S s) outlives it: thawed later, the container runs on.  It
+# must still bomb when docker unpause releases it below: 10 s on a host,
+# 60 s in the VM, where every docker call takes a second or more.
+BOMB_S=10
+[ -n "${CGWARDEN_VM:-}" ] && BOMB_S=60
 t0=$(now_ms)
 docker run -d --network none --name bomb --init --pids-limit 100 -v "$WORK/forkbomb:/forkbomb:ro" \
-	cgw-busybox sh -c '/forkbomb 10; exec sleep 1000' >/dev/null
+	cgw-busybox sh -c "/forkbomb $BOMB_S; exec sleep 1000" >/dev/null
+t1=$(now_ms) # docker run -d returns once the container has started
 BOMB=$(ct_id bomb)
 wait_for 5 paused bomb
 check "C fork bomb: docker inspect says Paused" paused bomb
@@ -133,12 +138,12 @@ check "thread bomb: the kill is logged" logged "killed every process of containe
 case $(xnote "$TB" action) in "kill "*|"") ok "thread bomb: kill note (or its cgroup is gone)" ;;
 *) bad "thread bomb: trusted.cgwarden.action '$(xnote "$TB" action)'" ;; esac
 
-# 2, continued: once the fork bomb's 10 s are over, cgwardenctl thaw by
-# name releases it through Docker; its bomb processes end, the container
-# runs on; then cgwardenctl kill ends it.
-# (10 s from the bomb's own start, which is at most ~1 s after t0 even on
-# a loaded host; time(2) truncates, so it never ends later.)
-while [ $(($(now_ms) - t0)) -lt 12000 ]; do sleep 0.2; done
+# 2, continued: once the fork bomb's BOMB_S s are over, cgwardenctl thaw
+# by name releases it through Docker; its bomb processes end, the
+# container runs on; then cgwardenctl kill ends it.
+# (BOMB_S s from the bomb's own start, which is before docker run
+# returned; time(2) truncates, so it never ends later.)
+while [ $(($(now_ms) - t1)) -lt $((BOMB_S * 1000 + 1000)) ]; do sleep 0.2; done
 eq "cgwardenctl thaw bomb" "$(ctl thaw bomb 2>&1)" "bomb: thawed"
 check "released through Docker: docker inspect Paused false" unpaused bomb
 check "the thaw is logged as Docker's unpause" \

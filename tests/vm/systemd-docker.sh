@@ -108,10 +108,10 @@ eq "daemon-reload: low keeps its own limit" "$(file "$LOW" pids.max)" 50
 eq "daemon-reload: nothing had to be written again" "$(nlogged "container pre ($(short "$PRE")): lowered")" "$n0"
 
 # 2. The guard.  The bomb starts when its container is 7 s old: no young
-# container's fast rate, the kernel's event tells.  It bombs for 30 s
+# container's fast rate, the kernel's event tells.  It bombs for 60 s
 # (frozen time included), through every release below.
 docker run -d --name bomb --init --pids-limit 100 $FB cgw-busybox \
-	sh -c 'sleep 7; /forkbomb 30; exec sleep 1000' >/dev/null
+	sh -c 'sleep 7; /forkbomb 60; exec sleep 1000' >/dev/null
 BOMB=$(insp bomb '{{.Id}}')
 wait_for 25 paused bomb
 check "C fork bomb: docker inspect says Paused" paused bomb
