@@ -40,8 +40,8 @@ DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
            prometheus-alertmanager prometheus tmux curl groff-base man-db \
            debhelper lintian libclang-rt-14-dev
 
-.PHONY: all deps check unit system docker system-v2 package deb run demo install bench clean \
-	format fuzz fuzz-replay soak soak-short
+.PHONY: all deps check unit system docker system-v2 docker-v2 package deb run demo install \
+	bench clean format fuzz fuzz-replay soak soak-short
 all: $(BUILD)/cgwardend $(BUILD)/cgwardenctl
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -142,6 +142,12 @@ docker: all
 # The same system tests on a pure cgroup v2 kernel (a user-mode-linux VM here).
 system-v2: all $(HELPERS) $(DRIVERS)
 	@BUILD_DIR=$(BUILD) tests/run-v2.sh $(BUILD)
+
+# The end-to-end tests against a real Docker on a pure cgroup v2 kernel (a
+# user-mode-linux VM here): the cgroupfs driver, then the systemd driver
+# under systemd as PID 1.
+docker-v2: all
+	@BUILD_DIR=$(BUILD) tests/run-docker-v2.sh $(BUILD)
 
 # Every test, twice: a -Werror build, then an ASan+UBSan build.
 # Every stage runs even when one before it failed, so that the closing

@@ -21,5 +21,7 @@ int freezer_thaw(const struct cgdirs *);
 /* The frozen state as the kernel reports it: the one reader of it. */
 enum fstate freezer_state(const struct cgdirs *);
 int freezer_kill(const struct cgdirs *, const char **how);
+/* Sends a signal to every process of the cgroup (SIGSTOP, SIGCONT). */
+int freezer_signal(const struct cgdirs *, int sig);
 
 #endif

@@ -137,9 +137,9 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* SIGKILLs every task listed; never ourselves or init.  Returns how many. */
+/* Sends sig to every task listed; never ourselves or init.  Returns how many. */
 static int
-kill_listed(const char *procs, pid_t self)
+signal_listed(const char *procs, pid_t self, int sig)
 {
 	int n = 0;
 	char *end;
@@ -147,11 +147,12 @@ kill_listed(const char *procs, pid_t self)
 	for (const char *p = procs; *p; p = end) {
 		long pid = strtol(p, &end, 10);
 
-		if (end == p)
+		/* A list cut at the buffer's end: never a pid cut short. */
+		if (end == p || *end != '\n')
 			break;
 		while (*end == '\n')
 			end++;
-		if (pid > 1 && pid != self && kill((pid_t)pid, SIGKILL) == 0)
+		if (pid > 1 && pid != self && kill((pid_t)pid, sig) == 0)
 			n++;
 	}
 	return n;
@@ -180,7 +181,7 @@ kill_v1(const struct cgdirs *c)
 
 		if (cg_read_procs(g, &procs) <= 0)
 			break;
-		int n = kill_listed(procs, self);
+		int n = signal_listed(procs, self, SIGKILL);
 
 		killed += n;
 		if (n == 0)
@@ -191,6 +192,28 @@ kill_v1(const struct cgdirs *c)
 	if (frz != NULL)
 		cg_write(frz, "freezer.state", "THAWED");
 	return killed > 0 ? 0 : -ESRCH;
+}
+
+/*
+ * Sends sig to every process of the cgroup: SIGSTOP holds the tasks of a
+ * frozen cgroup while its freezer changes hands (a frozen cgroup forks
+ * nothing, so the list is whole, and a stop queued while frozen takes
+ * the task when it is thawed, before it runs an instruction of its own;
+ * the kernel counts a stopped task as frozen, so a freeze asked then
+ * completes at once); SIGCONT lets them go once a freezer holds them
+ * again, into that freezer.  Returns how many, or -errno.
+ */
+int
+freezer_signal(const struct cgdirs *c, int sig)
+{
+	const char *procs;
+	int rc;
+
+	if (c->procs == NULL)
+		return -ENOENT;
+	if ((rc = cg_read_procs(c->procs, &procs)) < 0)
+		return rc;
+	return rc == 0 ? 0 : signal_listed(procs, getpid(), sig);
 }
 
 /*

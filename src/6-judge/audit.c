@@ -787,6 +787,7 @@ report_versions(const struct audit_host *h, struct audit_list *l)
 	const char *os = jstr(h->info, "OperatingSystem");
 	int64_t cgv = 0;
 	const char *cg = jstr(h->info, "CgroupVersion");
+	const char *driver = jstr(h->info, "CgroupDriver");
 
 	for (size_t i = 0; i < jarr_len(comps); i++) {
 		struct json_object *c = json_object_array_get_idx(comps, i);
@@ -807,8 +808,9 @@ report_versions(const struct audit_host *h, struct audit_list *l)
 	if (kernel)
 		add(l, "kernel-version", AUDIT_INFO, NULL,
 		    "keep the kernel patched: every container shares it",
-		    "Linux %s%s%s%s, cgroup v%" PRId64, kernel, os ? " (" : "", os ? os : "",
-		    os ? ")" : "", cgv ? cgv : 1);
+		    "Linux %s%s%s%s, cgroup v%" PRId64 "%s%s%s", kernel, os ? " (" : "",
+		    os ? os : "", os ? ")" : "", cgv ? cgv : 1, driver ? ", " : "",
+		    driver ? driver : "", driver ? " driver" : "");
 }
 
 /* Checks the host: the socket, the daemon's listeners and options, /info. */

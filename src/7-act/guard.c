@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,7 +256,25 @@ struct pause_req {
 	char id[ID_LEN + 1];
 	int kind;
 	uint64_t released_ms; /* GAP: when cgwarden let go (monotonic) */
+	uint64_t cpu_ns;      /* GAP: its CPU time then (USAGE_NONE: unknown) */
+	int stopped;          /* GAP: its processes held by SIGSTOP meanwhile */
 };
+
+/* GAP: what the container did between cgwarden's release and Docker's answer. */
+static void
+gap_text(struct container *c, const struct pause_req *p, char *buf, size_t len)
+{
+	struct usage u;
+	int w;
+
+	sample_usage(c, &u);
+	w = snprintf(buf, len, "; %s %" PRIu64 " ms between the two", p->stopped ?
+	    "held by SIGSTOP" : "it ran", u.at_ms - p->released_ms);
+	if (w > 0 && (size_t)w < len && p->cpu_ns != USAGE_NONE && u.cpu_ns != USAGE_NONE &&
+	    u.cpu_ns >= p->cpu_ns)
+		snprintf(buf + w, len - (size_t)w, ", %" PRIu64 " us of CPU used",
+		    (u.cpu_ns - p->cpu_ns) / 1000);
+}
 
 /*
  * Docker's pause finished.  Hybrid (SWAP): its v1 freezer holds the
@@ -275,14 +294,16 @@ paused(int ok, const char *err, void *arg)
 		container_dirs(c, &dirs);
 		gs(c)->handing = 0;
 		if (ok) {
-			char gap[64] = "";
+			char gap[128] = "";
 
 			gs(c)->docker_paused = 1;
 			if (p->kind == HANDOFF_SWAP)
 				freezer_release_v2(&dirs);
 			else
-				snprintf(gap, sizeof(gap), "; it ran %" PRIu64 " ms between the two",
-				    clock_now_ms() - p->released_ms);
+				gap_text(c, p, gap, sizeof(gap));
+			/* Docker's freeze holds them now: let go of the stop, into it. */
+			if (p->stopped)
+				freezer_signal(&dirs, SIGCONT);
 			log_info("container %s: Docker paused it too (docker unpause or "
 			    "cgwardenctl thaw releases it)%s", container_label(c, lbl, sizeof(lbl)), gap);
 		} else {
@@ -294,6 +315,8 @@ paused(int ok, const char *err, void *arg)
 				freezer_freeze(&dirs, &used);
 			else if (freezer_freeze_v1(&dirs) == 0)
 				freezer_release_v2(&dirs);
+			if (p->stopped)
+				freezer_signal(&dirs, SIGCONT);
 			/*
 			 * A bomb is often frozen before Docker has finished starting
 			 * its container, and Docker then refuses to pause what it does
@@ -384,9 +407,20 @@ handoff(struct guard *g, struct container *c, int kind)
 	memcpy(p->id, c->id, sizeof(p->id));
 	p->kind = kind;
 	if (kind == HANDOFF_GAP) {
+		struct usage u;
+
 		s->handing = 1; /* a thawed freezer now is no thaw by someone else */
-		p->released_ms = clock_now_ms();
 		container_dirs(c, &dirs);
+		/*
+		 * Docker's runtime pauses only a cgroup it finds thawed: until its
+		 * pause lands, a stop holds every process, so that nothing runs
+		 * between the two freezes.  Only a confirmed freeze has its whole
+		 * list: one still freezing may fork past it.
+		 */
+		p->stopped = freezer_state(&dirs) == FS_FROZEN && freezer_signal(&dirs, SIGSTOP) > 0;
+		sample_usage(c, &u);
+		p->cpu_ns = u.cpu_ns;
+		p->released_ms = u.at_ms;
 		freezer_thaw(&dirs);
 	}
 	if (docker_post(g->docker, c->id, "pause", paused, p) < 0)
@@ -576,6 +610,9 @@ guard_refresh(struct guard *g, struct container *c)
 	container_dirs(c, &dirs);
 	fs = freezer_state(&dirs);
 	if (s->state == CS_FROZEN && fs == FS_THAWED) {
+		/* Nothing of a handoff that a restart cut short stays stopped. */
+		if (s->frozen_by_us)
+			freezer_signal(&dirs, SIGCONT);
 		s->state = CS_RUNNING;
 		s->confirm = 0;
 		s->handoff = HANDOFF_NONE;
@@ -868,6 +905,8 @@ unpaused(int ok, const char *err, void *arg)
 		r->cb(-1, "the container is gone", r->arg);
 	} else if (ok || (rc = freezer_thaw(&dirs)) == 0) {
 		freezer_thaw(&dirs);
+		if (gs(c)->frozen_by_us)
+			freezer_signal(&dirs, SIGCONT); /* a handoff cut short by a restart */
 		thawed(c, r->by, ok ? "docker unpause" : "freezer");
 		r->cb(0, NULL, r->arg);
 	} else {

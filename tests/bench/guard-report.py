@@ -7,6 +7,61 @@ import os
 import statistics
 import sys
 
+def report_dv2(path):
+    """The rows of tests/bench/guard-docker-v2.sh: "<row>.dv2 key=value..."."""
+    rows = {}
+    with open(path) as f:
+        for line in f:
+            name, _, rest = line.partition(" ")
+            if not name.endswith(".dv2"):
+                continue
+            rows.setdefault(name[:-4], []).append(dict(x.split("=", 1) for x in rest.split()))
+
+    def num(r, k):
+        v = int(r[k])
+        return v if v >= 0 else None
+
+    def since(r, a, b):
+        x, y = num(r, a), num(r, b)
+        return (x - y) / 1000 if x is not None and y is not None else None
+
+    def md(xs):
+        xs = [x for x in xs if x is not None]
+        return "-" if not xs else "%.1f" % statistics.median(xs)
+
+    fmt = "%-30s %4s %10s %10s %10s %9s %8s  %s"
+    print(fmt % ("", "", "start->", "refused->", "refused->", "handoff", "handoff", ""))
+    print(fmt % ("row", "runs", "contained", "contained", "decision", "SIGSTOP", "CPU", "seen by"))
+    print(fmt % ("", "", "ms", "ms", "ms", "ms", "us", ""))
+    for key, label in (("young", "new container, bomb at start"),
+                       ("old", "old container (7 s idle)")):
+        rs = rows.get(key, [])
+        if not rs:
+            continue
+        seen = {}
+        for r in rs:
+            s = r["seen"].replace("_", " ")
+            seen[s] = seen.get(s, 0) + 1
+        c = [num(r, "contained") for r in rs]
+        print(fmt % (label, len(rs), md([x / 1000 if x is not None else None for x in c]),
+                     md([since(r, "contained", "refused") for r in rs]),
+                     md([since(r, "asked", "refused") for r in rs]),
+                     md([num(r, "gap_ms") for r in rs]), md([num(r, "gap_cpu_us") for r in rs]),
+                     ", ".join("%s %d/%d" % (k, v, len(rs)) for k, v in seen.items())))
+    for key in ("young", "old"):
+        if rows.get(key):
+            print("  each run, %s: %s" % (key, ", ".join(
+                "%s/%s ms, handoff %s ms %s us" % (md([num(r, "contained") / 1000
+                                                        if num(r, "contained") is not None else None]),
+                                                   md([since(r, "contained", "refused")]),
+                                                   r["gap_ms"], r["gap_cpu_us"]) for r in rows[key])))
+
+
+if len(sys.argv) > 2 and sys.argv[1] == "--dv2":
+    report_dv2(sys.argv[2])
+    sys.exit(0)
+
+
 work = sys.argv[1]
 ROWS = [("docker", "Docker --pids-limit alone"), ("freeze", "cgwarden freeze"),
         ("kill", "cgwarden kill"), ("old", "cgwarden freeze, old container (*)"),

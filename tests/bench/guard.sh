@@ -123,8 +123,8 @@ run_young() {
 	echo "$id" >> "$WORK/ids.$row"
 	end_ct "$id"
 }
-# BENCH_ROWS: a subset of "docker freeze old oldhit kill v2" (all by default).
-ROWS=" ${BENCH_ROWS:-docker freeze old oldhit kill v2} "
+# BENCH_ROWS: a subset of "docker freeze old oldhit kill v2 dockerv2" (all by default).
+ROWS=" ${BENCH_ROWS:-docker freeze old oldhit kill v2 dockerv2} "
 has() { case $ROWS in *" $1 "*) return 0 ;; esac; return 1; }
 
 # The old containers: started now, idle in a fork-free read of a fifo until
@@ -251,6 +251,22 @@ done
 	echo "$rest" >> "$WORK/seen.${row%.v2seen}v2"
 done
 
+# Real Docker on a pure cgroup v2 kernel (the VM), the cgroupfs driver.
+DV2ROW=""
+if has dockerv2; then
+	if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+		DV2ROW=native
+		BENCH_RUNS=$RUNS bash "$TOP/tests/bench/guard-docker-v2.sh" "$BUILD" > "$WORK/dv2.out" 2>&1 ||
+			broke "guard-docker-v2.sh"
+	elif [ -x /usr/bin/linux.uml ] || [ -x /usr/bin/linux ]; then
+		DV2ROW=vm
+		(cd "$TOP" && VM_ENV="BENCH_RUNS" BENCH_RUNS=$RUNS BUILD_DIR=$BUILD VM_MEM=1G \
+			tests/vm/run-v2 -t 600 -- bash tests/bench/guard-docker-v2.sh "$BUILD") > "$WORK/dv2.out" 2>&1
+		rc=$?
+		[ $rc -eq 0 ] || { tail -n 30 "$WORK/dv2.out" >&2; broke "guard-docker-v2.sh in the VM (exit $rc)"; }
+	fi
+fi
+
 # ---------------------------------------------------------------- report --
 [ -n "${BENCH_KEEP:-}" ] && [ -f "$WORK/v2.out" ] && mkdir -p "$BENCH_KEEP" && cp "$WORK/v2.out" "$BENCH_KEEP/"
 echo
@@ -286,6 +302,19 @@ EOF
     the first refused fork of its cgroup was spent long before its bomb ($HIT_NOTE);
     its pids.events "max" was above 0 from then on
 EOF
+if [ -f "$WORK/dv2.out" ]; then
+	echo
+	echo "Real Docker on pure cgroup v2 ($([ "$DV2ROW" = vm ] && echo "user-mode-linux VM, ")$(sed -n 's/^dv2: //p' "$WORK/dv2.out" | head -n 1))"
+	echo "private dockerd, --pids-limit $LIMIT, cgwarden freeze; medians of $RUNS runs"
+	python3 "$TOP/tests/bench/guard-report.py" --dv2 "$WORK/dv2.out" || broke "the v2 Docker report"
+	cat <<EOF
+handoff: Docker's runtime pauses only a cgroup it finds thawed, so cgwarden lets go of its
+    freeze for Docker's pause request, every process held by SIGSTOP meanwhile (queued while
+    frozen, the stop takes each task before it runs an instruction of its own); "SIGSTOP ms" is
+    how long that lasts (cgwarden's release -> Docker's answer), "CPU us" what the container's
+    cpu.stat usage_usec grew by meanwhile (the stops themselves)
+EOF
+fi
 case $V2ROW in
 vm) cat <<EOF
 (**) the event path, on a pure cgroup v2 kernel: user-mode-linux, $(sed -n 's/^v2: kernel \([^,]*\), \([0-9]*\) CPU.*/kernel \1, \2 CPU/p' "$WORK/v2.out").

@@ -1,5 +1,6 @@
-# Where Docker reads the very freezer cgwarden writes (a pure v1 host,
-# here a hybrid one told to ignore its unified tree), Docker's runtime
+# Where Docker reads the very freezer cgwarden writes (a pure v1 host, or
+# a hybrid one told to ignore its unified tree; a pure v2 host, where
+# both write cgroup.freeze), Docker's runtime
 # refuses to pause a cgroup already frozen: cgwarden freezes, waits for
 # the kernel's word, lets go and has Docker pause it, so docker ps
 # shows it Paused and docker unpause releases it.
@@ -19,11 +20,12 @@ ID=$(docker run -d --name v1bomb --pids-limit 60 -v "$FB:/forkbomb:ro" cgw-v1 /f
 wait_for 10 paused v1bomb
 check "frozen, then paused by Docker: docker ps says Paused" paused v1bomb
 check "the log: frozen, then Docker paused it" grep -q "container v1bomb.*Docker paused it too" "$LOG"
-eq "the v1 freezer holds it" "$(rd "$FRZ_H/$P/$ID/freezer.state")" FROZEN
+eq "$PAUSE_FREEZER holds it" "$(pause_freezer "$ID")" FROZEN
 eq "status: frozen" "$(status_field "$ID" state)" frozen
 check "cgwardenctl thaw goes through Docker" ctl thaw v1bomb
 wait_for 5 sh -c "[ \"\$(docker inspect -f '{{.State.Paused}}' v1bomb)\" = false ] || grep -q 'thawed container v1bomb' '$LOG'"
 check "the thaw is logged as Docker's" grep -q "thawed container v1bomb.*docker unpause" "$LOG"
-gap=$(grep -o "it ran [0-9]* ms between the two" "$LOG" | head -1); echo "# $gap"
+gap=$(grep -o "held by SIGSTOP [0-9]* ms between the two[^;]*" "$LOG" | head -1); echo "# $gap"
+check "handed over: SIGSTOP held it until Docker's pause froze it again" [ -n "$gap" ]
 docker rm -f v1bomb >/dev/null 2>&1
 finish

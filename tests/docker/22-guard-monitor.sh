@@ -21,7 +21,7 @@ check "the spike is reported: monitor mode, nothing done" \
 sleep 0.5
 eq "Docker: not paused" "$(insp mbomb '{{.State.Paused}}')" false
 eq "Docker: still running" "$(insp mbomb '{{.State.Running}}')" true
-eq "no freezer holds it" "$(rd "$FRZ_H/$P/$MB/freezer.state"):$(rd "$V2/$P/$MB/cgroup.freeze")" THAWED:0
+eq "no freezer holds it" "$(pause_freezer "$MB"):$(rd "$V2/$P/$MB/cgroup.freeze")" THAWED:0
 eq "status: running" "$(status_field "$MB" state)" running
 eq "status: one spike counted" "$(status_field "$MB" spikes)" 1
 check "no action note" [ -z "$(getfattr --only-values -n user.cgwarden.action "$PIDS_H/$P/$MB" 2>/dev/null)" ]

@@ -32,6 +32,26 @@ PATTERNS="$P/*"
 DOCKER_SOCKET_CONF=$DOCKER_SOCK
 DATA_ROOT_CONF=$DOCKER_DATA_ROOT
 
+# pause_freezer ID: FROZEN or THAWED, as the freezer that Docker's pause
+# writes says it: the v1 freezer where the host has one (hybrid, v1), else
+# (pure v2) the container's cgroup.freeze, confirmed by the kernel's
+# "frozen" in cgroup.events; anything between is printed as it is.
+if [ "$FRZ_H" != "$V2" ]; then PAUSE_FREEZER="the v1 freezer"; else PAUSE_FREEZER="cgroup.freeze"; fi
+pause_freezer() {
+	if [ "$FRZ_H" != "$V2" ]; then rd "$FRZ_H/$P/$1/freezer.state"; return; fi
+	_f=$(rd "$V2/$P/$1/cgroup.freeze")
+	_e=$(sed -n 's/^frozen //p' "$V2/$P/$1/cgroup.events" 2>/dev/null)
+	case $_f:$_e in 1:1) echo FROZEN ;; 0:0) echo THAWED ;; *) echo "cgroup.freeze $_f, frozen $_e" ;; esac
+}
+
+# stopped_in DIR: how many processes of the cgroup DIR are stopped (state
+# T): none once a freeze handed over with SIGSTOP has been let go.
+stopped_in() {
+	for _p in $(cat "$1/cgroup.procs" 2>/dev/null); do
+		sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$_p/stat" 2>/dev/null
+	done | grep -c '^[Tt]$'
+}
+
 # static_helper NAME: tests/helpers/NAME.c linked statically as $WORK/NAME,
 # to bind-mount into a busybox container (the copies in build/helpers need
 # the host's libc, which the image does not have).

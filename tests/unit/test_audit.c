@@ -365,6 +365,8 @@ test_host_info(void)
 	CHECK(has_ev(&l, "docker-version", AUDIT_INFO, "Docker 20.10.24+dfsg1 (API 1.41), "
 	    "containerd 1.6.20~ds1, runc 1.1.5+ds1"));
 	CHECK(has_ev(&l, "kernel-version", AUDIT_INFO, "Linux 6.18.44"));
+	/* What the host is: its cgroup version and Docker's driver on it. */
+	CHECK(has_ev(&l, "kernel-version", AUDIT_INFO, ", cgroup v1, cgroupfs driver"));
 	audit_list_free(&l);
 	json_object_put(info);
 
