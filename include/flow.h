@@ -26,6 +26,8 @@ struct flow *flow_new(struct event_base *, struct ctable *, const struct config 
 void flow_free(struct flow *);
 void flow_set_config(struct flow *, const struct config *);
 void flow_set_docker(struct flow *, struct docker *);
+/* Podman's compatible API client: who Podman's containers are. */
+void flow_set_podman(struct flow *, struct docker *);
 void flow_set_kwatch(struct flow *, struct kwatch *);
 /* (Re)arms the interval pass at the config's interval. */
 void flow_start_tick(struct flow *);

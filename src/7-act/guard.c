@@ -194,7 +194,10 @@ facts_of(const struct guard *g, struct container *c, enum trigger t, uint64_t no
 	f->frozen = s->state == CS_FROZEN || freezer_state(&dirs) != FS_THAWED;
 	f->frozen_by_us = s->frozen_by_us;
 	f->frozen_at = s->frozen_at;
-	f->docker_holds = s->docker_paused || c->meta == META_API;
+	/* Only Docker's own pause: Podman's and the others' freezes are cgwarden's. */
+	f->docker_holds = c->runtime == RT_DOCKER && (s->docker_paused || c->meta == META_API);
+	f->kubernetes = container_kubernetes(c);
+	f->sandbox = c->sandbox;
 }
 
 /* The decision is carried out: its budget and its counter. */
@@ -338,6 +341,10 @@ do_freeze(struct container *c, const char *why, char *err, size_t errlen)
 	container_note(c, "action", note);
 	/* Hybrid: Docker reads another freezer (v1) than the one used (v2). */
 	s->handoff = used == FREEZER_V2 && dirs.v1frz != NULL ? HANDOFF_SWAP : HANDOFF_GAP;
+	/* Only Docker is handed the freeze (docker ps shows it Paused); the
+	 * other runtimes' containers stay in cgwarden's, released by thaw. */
+	if (c->runtime != RT_DOCKER)
+		s->handoff = HANDOFF_NONE;
 	/* The confirmation is looked for at the fast rate. */
 	sample_fast(c, clock_now_ms() + 2 * SAMPLE_FAST_MS, SRC_FREEZING);
 	return 0;
