@@ -111,7 +111,8 @@ void container_remove(struct ctable *, struct container *);
 void container_table_free(struct ctable *);
 const struct sample *container_last(const struct container *);
 const char *container_path(const struct container *, char *buf, size_t len);
-/* "name (0123456789ab)", or the short id when the name is not known. */
+/* "name (0123456789ab)", or the short id when the name is not known;
+ * " in pod NAMESPACE/POD" after it for a pod's container. */
 const char *container_label(const struct container *, char *buf, size_t len);
 /* The limit in force now (LIMIT_MAX: unlimited); -1 when no hierarchy has it. */
 int container_limit(const struct container *, enum knob, uint64_t *);

@@ -289,10 +289,16 @@ container_last(const struct container *c)
 const char *
 container_label(const struct container *c, char *buf, size_t len)
 {
+	int n;
+
 	if (c->name)
-		snprintf(buf, len, "%s (%.12s)", c->name, c->id);
+		n = snprintf(buf, len, "%s (%.12s)", c->name, c->id);
 	else
-		snprintf(buf, len, "%.12s", c->id);
+		n = snprintf(buf, len, "%.12s", c->id);
+	/* A pod's container is known by its pod first: kubectl -n NS get pod POD. */
+	if (c->pod != NULL && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " in pod %s/%s",
+		    c->namespace ? c->namespace : "?", c->pod);
 	return buf;
 }
 
