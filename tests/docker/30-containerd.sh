@@ -8,6 +8,7 @@
 # a C bomb is killed (the Kubernetes default) and one whose rule says
 # freeze is frozen.
 . "$(dirname "$0")/../system/lib.sh"
+. "$TOP/tests/runtimes/cgroups.sh"
 . "$TOP/tests/runtimes/containerd.sh"
 containerd_available || skip_all "$CTD_SKIP"
 trap 'kill_tree; containerd_stop; cleanup; rm_cgroups "$T"' EXIT
