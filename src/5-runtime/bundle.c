@@ -23,21 +23,22 @@
 /* The annotation names of one runtime, in the order of struct keys. */
 struct keys {
 	const char *image, *type, *name, *pod, *namespace, *uid, *sandbox_value;
-	const char *pod_fallback; /* CRI-O's SandboxName is k8s_<pod>_<ns>_<uid>_<n> */
+	const char *pod_fallback;  /* CRI-O's SandboxName is k8s_<pod>_<ns>_<uid>_<n> */
+	const char *name_fallback; /* CRI-O's ContainerName is k8s_<name>_<pod>_... */
 };
 
 static const struct keys containerd_keys = {
 	"io.kubernetes.cri.image-name", "io.kubernetes.cri.container-type",
 	"io.kubernetes.cri.container-name", "io.kubernetes.cri.sandbox-name",
 	"io.kubernetes.cri.sandbox-namespace", "io.kubernetes.cri.sandbox-uid",
-	"sandbox", NULL,
+	"sandbox", NULL, NULL,
 };
 
 static const struct keys crio_keys = {
 	"io.kubernetes.cri-o.ImageName", "io.kubernetes.cri-o.ContainerType",
-	"io.kubernetes.cri-o.ContainerName", "io.kubernetes.pod.name",
+	"io.kubernetes.container.name", "io.kubernetes.pod.name",
 	"io.kubernetes.cri-o.Namespace", "io.kubernetes.pod.uid",
-	"sandbox", "io.kubernetes.cri-o.SandboxName",
+	"sandbox", "io.kubernetes.cri-o.SandboxName", "io.kubernetes.cri-o.ContainerName",
 };
 
 static void
@@ -94,6 +95,8 @@ bundle_parse(const char *json, size_t len, enum runtime rt, struct bundle_meta *
 		take(ann, k->uid, m->pod_uid, sizeof(m->pod_uid));
 		if (m->pod[0] == '\0')
 			take(ann, k->pod_fallback, m->pod, sizeof(m->pod));
+		if (m->name[0] == '\0')
+			take(ann, k->name_fallback, m->name, sizeof(m->name));
 		m->sandbox = strcmp(type, k->sandbox_value) == 0;
 	}
 	json_object_put(o);

@@ -108,6 +108,7 @@ test_parse(void)
 	j = slurp("tests/unit/fixtures/bundle/crio-container.json", &len);
 	CHECK(bundle_parse(j, len, RT_CRIO, &m, err, sizeof(err)) == 0);
 	CHECK_STR(m.image, "docker.io/library/nginx:1.25");
+	CHECK_STR(m.name, "app"); /* the pod spec's name, not CRI-O's k8s_app_... */
 	CHECK_STR(m.namespace, "team-a");
 	CHECK_STR(m.pod, "web-0");
 	CHECK(m.sandbox == 0);
@@ -119,6 +120,9 @@ test_parse(void)
 	CHECK(bundle_parse(t, strlen(t), RT_CRIO, &m, err, sizeof(err)) == 0);
 	CHECK(m.sandbox == 1);
 	CHECK_STR(m.pod, "k8s_web-1_ns_u_0");
+	t = "{\"annotations\":{\"io.kubernetes.cri-o.ContainerName\":\"k8s_c_p_n_u_0\"}}";
+	CHECK(bundle_parse(t, strlen(t), RT_CRIO, &m, err, sizeof(err)) == 0);
+	CHECK_STR(m.name, "k8s_c_p_n_u_0");
 
 	/* wrong types are absent; bad JSON, a non-object, truncation fail */
 	t = "{\"annotations\":{\"io.kubernetes.cri.image-name\":7,"
