@@ -5,6 +5,7 @@
  * the watchdog and the control socket.  What happens to a container is
  * the flow's (flow.c); what the socket answers, the commands' (commands.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -142,9 +143,30 @@ present(const char *path, int want_sock)
 	    (want_sock ? S_ISSOCK(st.st_mode) : S_ISDIR(st.st_mode));
 }
 
+/* Whether CRI-O's run storage holds a driver's containers (overlay-containers...). */
+static int
+crio_present(const char *storage)
+{
+	struct dirent *de;
+	DIR *dir;
+	int found = 0;
+
+	if (*storage == '\0' || (dir = opendir(storage)) == NULL)
+		return 0;
+	while (!found && (de = readdir(dir)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		found = len > 11 && strcmp(de->d_name + len - 11, "-containers") == 0;
+	}
+	closedir(dir);
+	return found;
+}
+
 /*
  * Which runtimes this host has, by what each leaves: the API sockets, the
- * state directories.  A missing one is no error: that runtime is absent.
+ * state directories with their runtime's own subdirectory (a DaemonSet's
+ * hostPath may have made an empty one).  A missing one is no error: that
+ * runtime is absent.
  */
 static void
 describe_runtimes(char *buf, size_t len)
@@ -158,7 +180,7 @@ describe_runtimes(char *buf, size_t len)
 	have[RT_DOCKER] = present(d.cf->docker_socket, 1);
 	have[RT_PODMAN] = present(d.cf->podman_socket, 1);
 	have[RT_CONTAINERD] = *d.cf->containerd_state != '\0' && present(tasks, 0);
-	have[RT_CRIO] = present(d.cf->crio_storage, 0);
+	have[RT_CRIO] = crio_present(d.cf->crio_storage);
 	for (int r = 0; r < RT_COUNT; r++) {
 		if (have[r])
 			found[nf++] = container_runtime_name((enum runtime)r);
