@@ -43,5 +43,6 @@ void flow_fork_burst(uint64_t cgroup, void *arg);
 void flow_meta(struct container *, void *arg);
 void flow_docker_event(struct container *, const char *action, void *arg);
 void flow_inspect(struct container *, struct json_object *, void *arg);
+void flow_inspect_podman(struct container *, struct json_object *, void *arg);
 
 #endif

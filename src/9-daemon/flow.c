@@ -397,3 +397,18 @@ flow_inspect(struct container *c, struct json_object *inspect, void *arg)
 		guard_contain(f->guard, c, c->rule->on_docker_socket,
 		    "it mounts the Docker socket (on_docker_socket)");
 }
+
+/*
+ * Podman described one of its containers (its compatible inspect has
+ * Docker's shape): the same checks, Podman's own socket counting as the
+ * runtime's socket mounted.
+ */
+void
+flow_inspect_podman(struct container *c, struct json_object *inspect, void *arg)
+{
+	struct flow *f = arg;
+
+	if (posture_inspected(c, inspect, f->cf->podman_socket) && c->rule != NULL)
+		guard_contain(f->guard, c, c->rule->on_docker_socket,
+		    "it mounts Podman's API socket (on_docker_socket)");
+}

@@ -212,6 +212,7 @@ start_docker(void)
 		d.podman = docker_new(d.base, d.httpc, RT_PODMAN, d.cf->podman_socket, "",
 		    &d.t, flow_meta, flow_docker_event, d.flow);
 	flow_set_podman(d.flow, d.podman);
+	docker_on_inspect(d.podman, flow_inspect_podman, d.flow);
 }
 
 static void

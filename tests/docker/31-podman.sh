@@ -30,7 +30,9 @@ check "the start line names podman among the runtimes found" \
 wait_for 10 grep -q "Podman API at $PM_SOCK connected" "$LOG"
 check "the Podman API is connected" grep -q "Podman API at $PM_SOCK connected" "$LOG"
 
-WEB=$(pm_run --name web cgw-web sleep 1000)
+# Full names: a short one makes Podman write its alias cache in /var/cache.
+WEB=$(pm_run --name web localhost/cgw-web sleep 1000) && [ -n "$WEB" ] ||
+	{ bad "podman run failed"; finish; exit 1; }
 wait_for 10 sh -c "[ \"\$(cat $PIDS_H/$T/libpod_parent/libpod-$WEB/pids.max 2>/dev/null)\" = 64 ]"
 eq "web: its image's ceiling" "$(pids_max "$T/libpod_parent/libpod-$WEB")" 64
 eq "status: runtime" "$(status_field "$WEB" runtime)" podman
@@ -51,9 +53,17 @@ print([c[\"name\"] for c in json.load(sys.stdin) if c[\"id\"] == sys.argv[1]][0]
 eq "a rename, from Podman's event stream" "$(status_field "$WEB" name)" web-renamed
 check "the debug log has Podman's rename event" grep -q "Podman event rename $(short "$WEB")" "$LOG"
 
+# The posture checks of each start, on Podman's inspect too.
+PRIV=$(pm_run --name priv --privileged localhost/cgw-web sleep 1000) && [ -n "$PRIV" ] ||
+	bad "podman run --privileged failed"
+wait_for 10 grep -q "container priv ($(short "$PRIV")).*privileged" "$LOG"
+check "a privileged Podman container is a posture finding" \
+	grep -q "container priv ($(short "$PRIV")).*privileged" "$LOG"
+
 # A C bomb: its ceiling before it starts, then frozen.
-BOMB=$(pm_run --name bomb -v "$WORK:/w" cgw-bomb \
-	sh -c 'while [ ! -e /w/go ]; do sleep 0.05; done; exec /w/forkbomb 20')
+BOMB=$(pm_run --name bomb -v "$WORK:/w" localhost/cgw-bomb \
+	sh -c 'while [ ! -e /w/go ]; do sleep 0.05; done; exec /w/forkbomb 20') && [ -n "$BOMB" ] ||
+	{ bad "podman run of the bomb failed"; finish; exit 1; }
 B=$T/libpod_parent/libpod-$BOMB
 wait_for 10 sh -c "[ \"\$(cat $PIDS_H/$B/pids.max 2>/dev/null)\" = 50 ]"
 eq "the bomb's ceiling is in place before it starts" "$(pids_max "$B")" 50
