@@ -94,9 +94,8 @@ lookup(struct flow *f, struct container *c)
 		return;
 	}
 	if (changed)
-		log_info("container %s: %s, image %s, pod %s/%s%s", container_label(c, lbl,
-		    sizeof(lbl)), container_runtime_name(c->runtime), c->image ? c->image : "unknown",
-		    c->namespace ? c->namespace : "?", c->pod ? c->pod : "?",
+		log_info("container %s: %s, image %s%s", container_label(c, lbl, sizeof(lbl)),
+		    container_runtime_name(c->runtime), c->image ? c->image : "unknown",
 		    c->sandbox ? " (the pod's sandbox: never acted on)" : "");
 }
 
