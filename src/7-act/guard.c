@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "counters.h"
@@ -108,10 +109,17 @@ safe_target(const struct container *c)
 {
 	char rel[4096];
 
+	struct cgdirs dirs;
+
 	if (c->rel == NULL || *c->rel == '\0')
 		return 0;
 	snprintf(rel, sizeof(rel), "/%s", c->rel);
-	return !procs_in_cgroup("self", rel) && !procs_in_cgroup("1", rel);
+	if (procs_in_cgroup("self", rel) || procs_in_cgroup("1", rel))
+		return 0;
+	/* In a private cgroup namespace (a pod on a cgroup v2 node) the paths
+	 * above say "/": the daemon's own pid in the container's tasks. */
+	container_dirs(c, &dirs);
+	return !procs_holds_pid(dirs.procs, (long)getpid());
 }
 
 struct guard *

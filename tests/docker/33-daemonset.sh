@@ -93,7 +93,10 @@ PIDARG=""; [ "$HOSTPID" = true ] && PIDARG="--pid host"
 ROARG=""; [ "$RO_ROOT" = true ] && ROARG="--read-only"
 NNP=""; [ "$NO_ESCALATION" = true ] && NNP="--security-opt no-new-privileges"
 # shellcheck disable=SC2086
-CG=$(docker run -d --name cgwardend --network none $CAPARGS $PIDARG $ROARG $NNP $VOLS \
+# In its own cgroup namespace, as a pod on a cgroup v2 node (CGROUPNS=host:
+# as on a v1 node), where /proc/self/cgroup says "/".
+CG=$(docker run -d --name cgwardend --network none --cgroupns "${CGROUPNS:-private}" \
+	$CAPARGS $PIDARG $ROARG $NNP $VOLS \
 	cgw-cgwarden $COMMAND -d) || { bad "the cgwardend container did not start"; finish; exit 1; }
 SOCK=$WORK/run/cgwarden.sock
 wait_for 15 test -S "$SOCK"
@@ -137,6 +140,10 @@ eq "frozen: its process count holds still ($n1)" "$n2" "$n1"
 check "the spike is in cgwardend's log" sh -c "docker logs cgwardend 2>&1 | grep -q 'spike in container $(short "$BOMB")'"
 check "its own container was never a target" \
 	sh -c "! docker logs cgwardend 2>&1 | grep -q 'spike in container $(short "$CG")'"
+reply=$(ctl kill "$CG" 2>&1); rc=$?
+case $rc:$reply in 0:*) bad "cgwardenctl kill of cgwardend's own container succeeded" ;;
+*"holds cgwardend"*) ok "cgwardenctl kill of its own container is refused" ;;
+*) bad "cgwardenctl kill of its own container failed for another reason: $reply" ;; esac
 eq "the DaemonSet's container runs on" "$(docker inspect -f '{{.State.Running}}' cgwardend)" true
 docker logs cgwardend > "$LOG" 2>&1
 check "fork bursts are counted in the kernel from the container" grep -q 'fork bursts: counted in the kernel' "$LOG"
