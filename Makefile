@@ -35,8 +35,8 @@ FUZZ_S ?= 600
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = build-essential pkg-config libevent-dev libinih-dev libsystemd-dev \
-           libjson-c-dev libbpf-dev clang attr busybox-static python3 \
-           user-mode-linux systemd dbus docker.io bc time \
+           libjson-c-dev libbpf-dev clang attr busybox-static python3 python3-yaml \
+           user-mode-linux systemd dbus docker.io containerd podman bc time \
            prometheus-alertmanager prometheus tmux curl groff-base man-db \
            debhelper lintian libclang-rt-14-dev
 

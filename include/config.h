@@ -35,7 +35,7 @@ struct config_origin {
 };
 
 /* Keys of [global]; config.c lists their names in this count. */
-#define CONFIG_NGLOBAL 13
+#define CONFIG_NGLOBAL 16
 
 struct rule {
 	char *name;      /* "defaults", or the section's image pattern */
@@ -53,6 +53,11 @@ struct rule {
 	                               * alert, freeze or kill */
 	struct config_origin from[RK_COUNT]; /* where each key was set; an image
 	                                      * rule's unset keys: [defaults]' */
+	/* Which Kubernetes containers an image rule is for, besides its image:
+	 * blank-separated globs of the pod's namespace and name; NULL: any
+	 * container, whether or not it is in a pod. */
+	char *namespace, *pod;
+	struct config_origin sel_from[2];
 };
 
 struct config {
@@ -66,6 +71,9 @@ struct config {
 	uint64_t interval_ms;
 	char *docker_socket; /* "" when off */
 	char *docker_data_root; /* Docker's data root, read when the API is away */
+	char *podman_socket;    /* Podman's Docker-compatible API; "" when off */
+	char *containerd_state; /* containerd's state dir (OCI bundles); "" when off */
+	char *crio_storage;     /* CRI-O's run storage (config.json); "" when off */
 	char *control_socket;
 	char *metrics_listen; /* "" when off */
 	char *alert_webhook;  /* "" when off; alerts go to it + CONFIG_ALERT_ENDPOINT */
@@ -91,6 +99,9 @@ void config_free(struct config *);
 void config_errors_free(struct config_errors *);
 void config_print(const struct config *, FILE *);
 const struct rule *config_match(const struct config *, const char *image);
+/* The rule of a container: image, and a Kubernetes pod's namespace and name (NULL: unknown). */
+const struct rule *config_match_pod(const struct config *, const char *image,
+    const char *namespace, const char *pod);
 const char *config_action_name(enum action);
 /* Decide and tell, write and signal nothing: mode = monitor, or --dry-run. */
 int config_monitoring(const struct config *, int dry_run);

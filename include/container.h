@@ -34,12 +34,23 @@ struct sample {
 struct guard_state;
 struct enforce_state;
 
+/* Who runs a container: told by its cgroup's path (container_parse_path). */
+enum runtime { RT_DOCKER, RT_PODMAN, RT_CONTAINERD, RT_CRIO, RT_COUNT };
+
 enum meta {
 	META_NONE,      /* nobody asked Docker yet */
 	META_PENDING,   /* an inspect is in flight */
 	META_DISK,      /* from Docker's on-disk config: ask again when it is up */
 	META_API,       /* from the Engine API */
 	META_UNKNOWN,   /* Docker does not know it */
+	META_BUNDLE,    /* from its OCI bundle's annotations (containerd, CRI-O) */
+};
+
+/* What a container's cgroup path says of it (pure: container_parse_path). */
+struct cpath {
+	char id[ID_LEN + 1];
+	enum runtime runtime;
+	char pod_uid[40]; /* Kubernetes: the pod<uid> of a parent, "" when none */
 };
 
 struct container {
@@ -51,15 +62,22 @@ struct container {
 	/* the sampler's (here, beside the id, to fill its padding) */
 	uint8_t fast;           /* in the fast set */
 	uint8_t fast_why;       /* why (enum source) */
+	/* the runtime client's */
+	uint8_t sandbox; /* a pod's sandbox (pause) container: never acted on */
+	/* the sampler's */
 	unsigned nsamples;
 	/* the runtime client's */
 	enum meta meta;
 	/* discovery's */
+	enum runtime runtime;
 	char *rel;   /* cgroup path below the mounts, shared by its cgs */
 	struct cg *cg[MAX_HIER];
+	char *pod_uid; /* Kubernetes pod uid from the path, NULL when none */
 	/* the runtime client's */
 	char *name;  /* NULL until known */
 	char *image; /* NULL until known */
+	char *namespace; /* Kubernetes namespace, NULL when not known */
+	char *pod;       /* Kubernetes pod name, NULL when not known */
 	/* The container's own limits as Docker was asked for them (its
 	 * inspect's HostConfig), in the units of policy_ceiling; valid
 	 * when meta is META_API. */
@@ -80,6 +98,15 @@ struct ctable {
 };
 
 int container_id_from_name(const char *name, char id[ID_LEN + 1]);
+/*
+ * Reads a container cgroup's path (relative or not): 0 with its id, its
+ * runtime and its pod uid; -1 when it is no container (no 64-hex id, or a
+ * conmon scope of Podman or CRI-O).
+ */
+int container_parse_path(const char *path, struct cpath *);
+const char *container_runtime_name(enum runtime);
+/* Kubernetes' runtimes (containerd, CRI-O): a pod's container. */
+int container_kubernetes(const struct container *);
 struct container *container_find(struct ctable *, const char *id);
 struct container *container_get(struct ctable *, const char *id);
 int container_attach(struct container *, const struct hierarchy *, int hidx,
@@ -97,7 +124,8 @@ container_src(const struct container *c, enum cfile f)
 	return c->src[f] == 0 ? NULL : c->cg[c->src[f] - 1];
 }
 const char *container_path(const struct container *, char *buf, size_t len);
-/* "name (0123456789ab)", or the short id when the name is not known. */
+/* "name (0123456789ab)", or the short id when the name is not known;
+ * " in pod NAMESPACE/POD" after it for a pod's container. */
 const char *container_label(const struct container *, char *buf, size_t len);
 /* The limit in force now (LIMIT_MAX: unlimited); -1 when no hierarchy has it. */
 int container_limit(const struct container *, enum knob, uint64_t *);

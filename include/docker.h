@@ -30,7 +30,8 @@ typedef void (*docker_inspect_cb)(struct container *, struct json_object *, void
 /* A POST finished: ok, or not with Docker's reason. */
 typedef void (*docker_done_cb)(int ok, const char *err, void *arg);
 
-struct docker *docker_new(struct event_base *, struct httpc *, const char *socket,
+/* rt: the runtime whose containers it asks about (RT_DOCKER, or RT_PODMAN's compatible API). */
+struct docker *docker_new(struct event_base *, struct httpc *, enum runtime, const char *socket,
     const char *data_root, struct ctable *, docker_meta_cb, docker_event_cb, void *arg);
 void docker_free(struct docker *);
 void docker_on_inspect(struct docker *, docker_inspect_cb, void *arg);

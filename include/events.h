@@ -26,6 +26,9 @@ struct gevent {
 	const char *id;            /* 64 hex, or NULL for the host */
 	const char *name;          /* as docker ps shows it, or NULL */
 	const char *image;         /* or NULL */
+	const char *runtime;       /* docker, podman, containerd, crio; NULL for the host */
+	const char *namespace;     /* Kubernetes: the pod's namespace, or NULL */
+	const char *pod;           /* Kubernetes: the pod's name, or NULL */
 	const char *rule;          /* the matching rule, or NULL */
 	const char *cgroup;        /* the container's cgroup path, or NULL */
 	uint64_t pids_current;     /* UINT64_MAX: unknown */

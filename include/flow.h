@@ -26,6 +26,8 @@ struct flow *flow_new(struct event_base *, struct ctable *, const struct config 
 void flow_free(struct flow *);
 void flow_set_config(struct flow *, const struct config *);
 void flow_set_docker(struct flow *, struct docker *);
+/* Podman's compatible API client: who Podman's containers are. */
+void flow_set_podman(struct flow *, struct docker *);
 void flow_set_kwatch(struct flow *, struct kwatch *);
 /* (Re)arms the interval pass at the config's interval. */
 void flow_start_tick(struct flow *);
@@ -41,5 +43,6 @@ void flow_fork_burst(uint64_t cgroup, void *arg);
 void flow_meta(struct container *, void *arg);
 void flow_docker_event(struct container *, const char *action, void *arg);
 void flow_inspect(struct container *, struct json_object *, void *arg);
+void flow_inspect_podman(struct container *, struct json_object *, void *arg);
 
 #endif

@@ -48,6 +48,8 @@ struct facts {
 	int frozen_by_us;        /* cgwarden froze it, at frozen_at (wall ms) */
 	uint64_t frozen_at, now_wall;
 	int docker_holds;        /* Docker's pause may hold it (TRIG_THAW) */
+	int kubernetes;          /* a Kubernetes pod's container (containerd, CRI-O) */
+	int sandbox;             /* a pod's sandbox (pause) container: never acted on */
 	enum failed failed;
 };
 
@@ -70,7 +72,9 @@ uint64_t policy_ceiling(const struct rule *, enum knob);
 int policy_spike(const struct rule *, const struct sample *ring, unsigned nsamples,
     struct verdict *);
 int policy_hot(const struct sample *ring, unsigned nsamples, uint64_t pids_max);
-enum action policy_action(const struct rule *, int monitor, int budget_left,
+/* The rule's action for a container: kill for Kubernetes' unless a file sets action. */
+enum action policy_rule_action(const struct rule *, int kubernetes);
+enum action policy_action(const struct rule *, int kubernetes, int monitor, int budget_left,
     int killed_recently, enum why *);
 int policy_kill_due(const struct rule *, int frozen_by_us, uint64_t frozen_at,
     uint64_t now_wall);

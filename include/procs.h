@@ -11,5 +11,7 @@ void procs_set_root(const char *);
 unsigned procs_top(const struct cg *, char *out, size_t len);
 /* Whether process pid ("self", "1") is in the cgroup rel ("/a/b") or below it. */
 int procs_in_cgroup(const char *pid, const char *rel);
+/* Whether the cgroup's own cgroup.procs lists pid (as this PID namespace numbers it). */
+int procs_holds_pid(const struct cg *, long pid);
 
 #endif

@@ -35,9 +35,29 @@ static const char *const global_keys[] = {
 	"cgroup_root", "container_cgroups", "interval", "docker_socket", "docker_data_root",
 	"control_socket", "metrics_listen", "alert_webhook", "mode",
 	"max_actions_per_minute", "unified_tree", "control_group", "control_admin_group",
+	"podman_socket", "containerd_state", "crio_storage",
 };
 #define NGLOBAL (sizeof(global_keys) / sizeof(global_keys[0]))
 _Static_assert(NGLOBAL == CONFIG_NGLOBAL, "CONFIG_NGLOBAL is the number of global_keys");
+
+/*
+ * Where the runtimes put containers, relative to each hierarchy: Docker
+ * (cgroupfs, systemd), Podman (systemd, cgroupfs), and Kubernetes pods
+ * with both kubelet cgroup drivers: containerd's cri-containerd-<id>.scope
+ * or bare <id>, CRI-O's crio-<id>[.scope]; guaranteed pods sit directly
+ * below kubepods.  conmon's scopes match some of these and are left out
+ * by the path's reading (container_parse_path).
+ */
+static const char *const default_patterns[] = {
+	"docker/*",
+	"system.slice/docker-*.scope",
+	"machine.slice/libpod-*.scope",
+	"libpod_parent/libpod-*",
+	"kubepods.slice/kubepods-*.slice/kubepods-*-pod*.slice/*.scope",
+	"kubepods.slice/kubepods-pod*.slice/*.scope",
+	"kubepods/*/pod*/*",
+	"kubepods/pod*/*",
+};
 
 enum section_kind { SEC_NONE, SEC_GLOBAL, SEC_DEFAULTS, SEC_IMAGE, SEC_BAD };
 
@@ -335,11 +355,54 @@ rule_defaults(struct rule *r)
 	r->on_docker_socket = ACTION_ALERT;
 }
 
+/*
+ * namespace = GLOB... and pod = GLOB... in an image section: the rule is
+ * only for containers of a pod whose namespace (and name) match one of
+ * them.  Not in [defaults], which is for every container left.
+ */
+static void
+rule_select(struct parse *p, struct rule *r, const char *key, const char *val)
+{
+	int k = strcmp(key, "pod") == 0;
+	char **dst = k ? &r->pod : &r->namespace, *copy, *tok, *save = NULL;
+	int ok = 1;
+
+	if (p->kind != SEC_IMAGE) {
+		perr(p, p->line, "%s: only in [image] sections (it narrows which containers a "
+		    "rule is for; [defaults] is for all that no rule takes)", key);
+		return;
+	}
+	if (r->sel_from[k].file == p->file) {
+		perr(p, p->line, "duplicate key '%s' in [%s]", key, p->cursec);
+		return;
+	}
+	r->sel_from[k] = (struct config_origin){ .file = p->file, .line = p->line };
+	copy = xstrdup(val);
+	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+		if (!glob_valid(tok)) {
+			perr(p, p->line, "%s: bad glob '%s'", key, tok);
+			ok = 0;
+		}
+	free(copy);
+	if (*val == '\0') {
+		perr(p, p->line, "%s: at least one pattern is needed", key);
+		ok = 0;
+	}
+	if (ok) {
+		free(*dst);
+		*dst = xstrdup(val);
+	}
+}
+
 static void
 rule_set(struct parse *p, struct rule *r, const char *key, const char *val)
 {
 	int k, bad = 0;
 
+	if (strcmp(key, "namespace") == 0 || strcmp(key, "pod") == 0) {
+		rule_select(p, r, key, val);
+		return;
+	}
 	for (k = 0; k < RK_COUNT; k++)
 		if (strcmp(key, rule_keys[k]) == 0)
 			break;
@@ -482,6 +545,16 @@ global_set(struct parse *p, const char *key, const char *val)
 			perr(p, p->line, "docker_data_root: '%s' is not an absolute path", val);
 		else
 			set_str(&cf->docker_data_root, val);
+	} else if (strcmp(key, "podman_socket") == 0 || strcmp(key, "containerd_state") == 0 ||
+	    strcmp(key, "crio_storage") == 0) {
+		if (*val != '\0' && *val != '/')
+			perr(p, p->line, "%s: '%s' is not an absolute path", key, val);
+		else if (strcmp(key, "podman_socket") == 0 && strlen(val) >= 108)
+			perr(p, p->line, "podman_socket: path longer than 107 bytes");
+		else
+			set_str(strcmp(key, "podman_socket") == 0 ? &cf->podman_socket :
+			    strcmp(key, "containerd_state") == 0 ? &cf->containerd_state :
+			    &cf->crio_storage, val);
 	} else if (strcmp(key, "control_socket") == 0) {
 		if (*val != '/')
 			perr(p, p->line, "control_socket: '%s' is not an absolute path", val);
@@ -731,6 +804,7 @@ header_line(struct parse *p, const char *s)
 	struct rule *r = &p->cf->images[p->image];
 	memset(r, 0, sizeof(*r));
 	rule_unset(r);
+	r->sel_from[0] = r->sel_from[1] = (struct config_origin){ .file = -1, .line = 0 };
 	r->pattern = pat;
 	r->name = xstrdup(pat);
 	r->line = p->line;
@@ -918,6 +992,9 @@ config_load(const char *path, struct config_errors *errs)
 	cf->interval_ms = 1000;
 	cf->docker_socket = xstrdup("/var/run/docker.sock");
 	cf->docker_data_root = xstrdup("/var/lib/docker");
+	cf->podman_socket = xstrdup("/run/podman/podman.sock");
+	cf->containerd_state = xstrdup("/run/containerd");
+	cf->crio_storage = xstrdup("/run/containers/storage");
 	cf->control_socket = xstrdup("/run/cgwarden/cgwarden.sock");
 	cf->metrics_listen = xstrdup("127.0.0.1:9447");
 	cf->alert_webhook = xstrdup("");
@@ -928,10 +1005,10 @@ config_load(const char *path, struct config_errors *errs)
 	cf->control_gid = cf->control_admin_gid = -1;
 	cf->defaults.name = xstrdup("defaults");
 	rule_defaults(&cf->defaults);
-	cf->patterns = xreallocarray(NULL, 2, sizeof(char *));
-	cf->patterns[0] = xstrdup("docker/*");
-	cf->patterns[1] = xstrdup("system.slice/docker-*.scope");
-	cf->npatterns = 2;
+	for (size_t i = 0; i < sizeof(default_patterns) / sizeof(default_patterns[0]); i++) {
+		cf->patterns = xreallocarray(cf->patterns, cf->npatterns + 1, sizeof(char *));
+		cf->patterns[cf->npatterns++] = xstrdup(default_patterns[i]);
+	}
 
 	if (parse_file(&p, 0) < 0) {
 		config_free(cf);
@@ -978,6 +1055,9 @@ config_free(struct config *cf)
 	free(cf->patterns);
 	free(cf->docker_socket);
 	free(cf->docker_data_root);
+	free(cf->podman_socket);
+	free(cf->containerd_state);
+	free(cf->crio_storage);
 	free(cf->control_group);
 	free(cf->control_admin_group);
 	free(cf->control_socket);
@@ -987,6 +1067,8 @@ config_free(struct config *cf)
 	for (size_t i = 0; i < cf->nimages; i++) {
 		free(cf->images[i].name);
 		free(cf->images[i].pattern);
+		free(cf->images[i].namespace);
+		free(cf->images[i].pod);
 	}
 	free(cf->images);
 	free(cf);
@@ -1062,6 +1144,9 @@ config_print(const struct config *cf, FILE *f)
 	b[k++] = xstrdup(cf->ignore_unified ? "ignore" : "use");
 	b[k++] = xstrdup(cf->control_group);
 	b[k++] = xstrdup(cf->control_admin_group);
+	b[k++] = xstrdup(cf->podman_socket);
+	b[k++] = xstrdup(cf->containerd_state);
+	b[k++] = xstrdup(cf->crio_storage);
 	fprintf(f, "[global]\n");
 	for (k = 0; k < NGLOBAL; k++) {
 		print_kv(f, cf, global_keys[k], b[k], &cf->gfrom[k], 0);
@@ -1070,20 +1155,60 @@ config_print(const struct config *cf, FILE *f)
 	fprintf(f, "\n[defaults]\n");
 	rule_print(cf, &cf->defaults, 0, f);
 	for (size_t i = 0; i < cf->nimages; i++) {
-		fprintf(f, "\n[image \"%s\"]\n", cf->images[i].pattern);
-		rule_print(cf, &cf->images[i], 1, f);
+		const struct rule *r = &cf->images[i];
+
+		fprintf(f, "\n[image \"%s\"]\n", r->pattern);
+		if (r->namespace != NULL)
+			print_kv(f, cf, "namespace", r->namespace, &r->sel_from[0], 0);
+		if (r->pod != NULL)
+			print_kv(f, cf, "pod", r->pod, &r->sel_from[1], 0);
+		rule_print(cf, r, 1, f);
 	}
 }
 
-/* The rule for an image: the first matching section in file order, else [defaults]. */
+/* Whether a blank-separated glob list (NULL: anything) takes v (NULL: unknown). */
+static int
+select_match(const char *globs, const char *v)
+{
+	char *copy, *tok, *save = NULL;
+	int hit = 0;
+
+	if (globs == NULL)
+		return 1;
+	if (v == NULL)
+		return 0;
+	copy = xstrdup(globs);
+	for (tok = strtok_r(copy, " \t", &save); tok && !hit; tok = strtok_r(NULL, " \t", &save))
+		hit = fnmatch(tok, v, 0) == 0;
+	free(copy);
+	return hit;
+}
+
+/*
+ * The rule of a container: the first image section in file order whose
+ * pattern matches its image and, when the section has namespace or pod
+ * keys, whose pod's namespace and name match them; else [defaults].
+ */
+const struct rule *
+config_match_pod(const struct config *cf, const char *image, const char *namespace,
+    const char *pod)
+{
+	if (image != NULL)
+		for (size_t i = 0; i < cf->nimages; i++) {
+			const struct rule *r = &cf->images[i];
+
+			if (image_match(r->pattern, image) && select_match(r->namespace, namespace) &&
+			    select_match(r->pod, pod))
+				return r;
+		}
+	return &cf->defaults;
+}
+
+/* The rule for an image, of a container in no pod. */
 const struct rule *
 config_match(const struct config *cf, const char *image)
 {
-	if (image != NULL)
-		for (size_t i = 0; i < cf->nimages; i++)
-			if (image_match(cf->images[i].pattern, image))
-				return &cf->images[i];
-	return &cf->defaults;
+	return config_match_pod(cf, image, NULL, NULL);
 }
 
 /* A group by name (from the group database) or number: 0, or -1. */

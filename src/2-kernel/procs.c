@@ -130,3 +130,30 @@ procs_top(const struct cg *g, char *out, size_t len)
 	(void)other;
 	return total;
 }
+
+/*
+ * Whether the cgroup's own cgroup.procs lists pid.  cgroup.procs shows
+ * pids as the reader's PID namespace sees them, so this holds whatever
+ * the namespaces: in a pod's private cgroup namespace /proc/self/cgroup
+ * says "/", and only this recognises the daemon's own container.
+ */
+int
+procs_holds_pid(const struct cg *g, long pid)
+{
+	const char *procs;
+	char *end;
+
+	if (g == NULL || cg_read_procs(g, &procs) <= 0)
+		return 0;
+	for (const char *p = procs; *p; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (v == pid)
+			return 1;
+		while (*end == '\n')
+			end++;
+	}
+	return 0;
+}

@@ -36,6 +36,105 @@ container_id_from_name(const char *name, char id[ID_LEN + 1])
 	}
 }
 
+static int
+prefixed(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && strncmp(s, prefix, n) == 0;
+}
+
+/*
+ * A pod's uid from one path component: "pod<uid>" (cgroupfs driver) or
+ * "kubepods[-<qos>]-pod<uid with _>.slice" (systemd driver); 0, or -1.
+ */
+static int
+pod_uid_of(const char *comp, size_t len, char *uid, size_t ulen)
+{
+	const char *u = NULL, *end = comp + len;
+	size_t n;
+
+	if (prefixed(comp, len, "pod"))
+		u = comp + 3;
+	else if (prefixed(comp, len, "kubepods") && len > 6 &&
+	    strncmp(end - 6, ".slice", 6) == 0) {
+		end -= 6;
+		u = memmem(comp, (size_t)(end - comp), "-pod", 4);
+		if (u != NULL)
+			u += 4;
+	}
+	if (u == NULL || (n = (size_t)(end - u)) == 0 || n >= ulen)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)u[i]) && u[i] != '-' && u[i] != '_')
+			return -1;
+		uid[i] = u[i] == '_' ? '-' : u[i];
+	}
+	uid[n] = '\0';
+	return 0;
+}
+
+/*
+ * Which runtime made a container cgroup, from its path: the name each
+ * gives its directory (docker-, libpod-, cri-containerd-, crio-), and a
+ * bare id below a kubepods tree is containerd's cgroupfs driver (CRI-O's
+ * says crio- with both drivers).  The conmon scopes beside Podman's and
+ * CRI-O's containers hold the monitor, never the container: no container.
+ */
+int
+container_parse_path(const char *path, struct cpath *p)
+{
+	const char *base = strrchr(path, '/'), *s, *e;
+	size_t blen;
+	int kube = 0;
+
+	memset(p, 0, sizeof(*p));
+	base = base ? base + 1 : path;
+	blen = strlen(base);
+	if (prefixed(base, blen, "libpod-conmon-") || prefixed(base, blen, "crio-conmon-") ||
+	    container_id_from_name(base, p->id) < 0)
+		return -1;
+	for (s = path; *s; s = *e ? e + 1 : e) {
+		size_t len;
+
+		e = strchrnul(s, '/');
+		len = (size_t)(e - s);
+		if (s == base)
+			break;
+		if (prefixed(s, len, "kubepods"))
+			kube = 1;
+		if (p->pod_uid[0] == '\0')
+			pod_uid_of(s, len, p->pod_uid, sizeof(p->pod_uid));
+	}
+	if (prefixed(base, blen, "libpod-"))
+		p->runtime = RT_PODMAN;
+	else if (prefixed(base, blen, "cri-containerd-"))
+		p->runtime = RT_CONTAINERD;
+	else if (prefixed(base, blen, "crio-"))
+		p->runtime = RT_CRIO;
+	else if (prefixed(base, blen, "docker-"))
+		p->runtime = RT_DOCKER;
+	else
+		p->runtime = kube ? RT_CONTAINERD : RT_DOCKER;
+	if (!kube)
+		p->pod_uid[0] = '\0';
+	return 0;
+}
+
+const char *
+container_runtime_name(enum runtime r)
+{
+	static const char *const names[RT_COUNT] = { "docker", "podman", "containerd", "crio" };
+
+	return (unsigned)r < RT_COUNT ? names[r] : "unknown";
+}
+
+int
+container_kubernetes(const struct container *c)
+{
+	return c->runtime == RT_CONTAINERD || c->runtime == RT_CRIO;
+}
+
 struct container *
 container_find(struct ctable *t, const char *id)
 {
@@ -160,6 +259,9 @@ container_remove(struct ctable *t, struct container *c)
 	free(c->rel);
 	free(c->name);
 	free(c->image);
+	free(c->namespace);
+	free(c->pod);
+	free(c->pod_uid);
 	free(c);
 }
 
@@ -185,10 +287,16 @@ container_last(const struct container *c)
 const char *
 container_label(const struct container *c, char *buf, size_t len)
 {
+	int n;
+
 	if (c->name)
-		snprintf(buf, len, "%s (%.12s)", c->name, c->id);
+		n = snprintf(buf, len, "%s (%.12s)", c->name, c->id);
 	else
-		snprintf(buf, len, "%.12s", c->id);
+		n = snprintf(buf, len, "%.12s", c->id);
+	/* A pod's container is known by its pod first: kubectl -n NS get pod POD. */
+	if (c->pod != NULL && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " in pod %s/%s",
+		    c->namespace ? c->namespace : "?", c->pod);
 	return buf;
 }
 

@@ -116,16 +116,23 @@ add_watch(struct discover *d, int hidx, int pat, int level, const char *path)
 static void
 found(struct discover *d, int hidx, const char *path)
 {
-	const char *base = strrchr(path, '/');
-	char id[ID_LEN + 1];
+	const char *rel = path + strlen(d->hs->h[hidx].mount);
 	struct container *c;
+	struct cpath cp;
 	int rc;
 
-	if (container_id_from_name(base ? base + 1 : path, id) < 0) {
-		log_debug("%s: matches container_cgroups but has no 64-hex id", path);
+	if (container_parse_path(rel, &cp) < 0) {
+		log_debug("%s: matches container_cgroups but is no container (no 64-hex id, "
+		    "or a conmon scope)", path);
 		return;
 	}
-	c = container_get(d->t, id);
+	c = container_get(d->t, cp.id);
+	if (!container_present(c)) {
+		/* Who made it, told once by the path of its first directory. */
+		c->runtime = cp.runtime;
+		if (cp.pod_uid[0] != '\0' && c->pod_uid == NULL)
+			c->pod_uid = xstrdup(cp.pod_uid);
+	}
 	rc = container_attach(c, d->hs, hidx, path);
 	if (rc < 0) {
 		if (!container_present(c))

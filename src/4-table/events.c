@@ -158,6 +158,11 @@ events_json(const struct gevent *e)
 	add_str(o, "id", e->id);
 	add_str(o, "name", e->name);
 	add_str(o, "image", e->image);
+	if (e->id != NULL) {
+		add_str(o, "runtime", e->runtime);
+		add_str(o, "namespace", e->namespace);
+		add_str(o, "pod", e->pod);
+	}
 	add_str(o, "rule", e->rule);
 	add_str(o, "cgroup", e->cgroup);
 	if (e->id != NULL) {

@@ -25,6 +25,9 @@ notice_init(struct notice *n, enum gev_kind kind, const struct container *c)
 	e->id = c->id;
 	e->name = c->name;
 	e->image = c->image;
+	e->runtime = container_runtime_name(c->runtime);
+	e->namespace = c->namespace;
+	e->pod = c->pod;
 	e->rule = c->rule ? c->rule->name : NULL;
 	e->cgroup = container_path(c, n->cgroup, sizeof(n->cgroup));
 	e->pids_current = s && s->pids != SAMPLE_NONE ? s->pids : UINT64_MAX;

@@ -32,6 +32,8 @@
 #define EVENTS_URL "http://docker/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D"
 
 struct docker {
+	enum runtime rt; /* whose containers: Docker's, or Podman's through its compatible API */
+	const char *what; /* "Docker", "Podman": for the log */
 	struct httpc *h;
 	char *sock;
 	char *data_root;
@@ -188,6 +190,9 @@ docker_parse_event(const char *json, size_t len, char *action, size_t alen,
 	    (cid = jstr(actor, "ID")) != NULL && container_id_from_name(cid, id) == 0 &&
 	    strlen(cid) == ID_LEN) {
 		snprintf(action, alen, "%.*s", (int)strcspn(act, ": "), act);
+		/* Podman's compatible API says "died" where Docker says "die" (podman#16857). */
+		if (strcmp(action, "died") == 0)
+			snprintf(action, alen, "die");
 		memset(m, 0, sizeof(*m));
 		if ((attrs = jobj(actor, "Attributes")) != NULL) {
 			if ((v = jstr(attrs, "name")) != NULL)
@@ -344,26 +349,26 @@ inspect_done(int status, const char *body, size_t len, const char *err, void *ar
 			d->inspect_cb(c, o, d->inspect_arg);
 	} else if (status == 404) {
 		c->meta = META_UNKNOWN;
-		log_debug("container %.12s: Docker does not know it", c->id);
+		log_debug("container %.12s: %s does not know it", c->id, d->what);
 	} else if (status == 0 && err != NULL && strcmp(err, HTTPC_TOO_LARGE) == 0) {
 		/* Asking again would fetch the same: what can be known is known. */
 		c->meta = META_UNKNOWN;
 		counter_add(CNT_ERR_DOCKER, 1);
-		log_warnx("container %.12s: Docker's inspect reply is larger than %u MiB%s",
-		    c->id, MAX_INSPECT >> 20, c->image ? "" : ": [defaults] hold it");
+		log_warnx("container %.12s: %s's inspect reply is larger than %u MiB%s",
+		    c->id, d->what, MAX_INSPECT >> 20, c->image ? "" : ": [defaults] hold it");
 		if (d->inspect_cb && (o = docker_stand_in(d->data_root, c->id)) != NULL)
 			d->inspect_cb(c, o, d->inspect_arg);
 	} else {
 		c->meta = META_NONE;
 		counter_add(CNT_ERR_DOCKER, 1);
 		if (status == 200)
-			log_warnx("container %.12s: Docker's inspect reply rejected: %s",
-			    c->id, perr);
+			log_warnx("container %.12s: %s's inspect reply rejected: %s",
+			    c->id, d->what, perr);
 		else if (status)
-			log_warnx("container %.12s: Docker answered inspect with HTTP %d",
-			    c->id, status);
+			log_warnx("container %.12s: %s answered inspect with HTTP %d",
+			    c->id, d->what, status);
 		else
-			log_warnx("container %.12s: Docker inspect failed: %s", c->id, err);
+			log_warnx("container %.12s: %s inspect failed: %s", c->id, d->what, err);
 		lookup_disk(d, c);
 	}
 	json_object_put(o);
@@ -378,8 +383,8 @@ docker_lookup(struct docker *d, struct container *c)
 	struct lookup *l;
 	char url[160];
 
-	if (d == NULL || c->meta == META_PENDING || c->meta == META_API ||
-	    c->meta == META_UNKNOWN)
+	if (d == NULL || c->runtime != d->rt || c->meta == META_PENDING ||
+	    c->meta == META_API || c->meta == META_UNKNOWN)
 		return;
 	for (unsigned i = 0; i < NPENDING && c->meta == META_NONE; i++)
 		if (strcmp(d->pending[i].id, c->id) == 0) {
@@ -470,7 +475,7 @@ handle_event(struct docker *d, const char *line, size_t len)
 
 	if (docker_parse_event(line, len, action, sizeof(action), id, &m) < 0)
 		return;
-	log_debug("docker event %s %.12s", action, id);
+	log_debug("%s event %s %.12s", d->what, action, id);
 	if ((c = container_find(d->t, id)) == NULL) {
 		/* Its cgroup is not there yet: remember who it is for then. */
 		if (strcmp(action, "create") == 0 && m.name[0] && m.image[0]) {
@@ -540,9 +545,10 @@ set_down(struct docker *d, const char *why)
 	d->up = 0;
 	counter_add(CNT_ERR_DOCKER, 1);
 	if (!d->lost_logged)
-		log_warnx("Docker API at %s %s: %s; limits stay enforced by cgroup, images "
-		    "from %s/containers; retrying", d->sock, d->ever_up ? "lost" : "unreachable",
-		    why, d->data_root);
+		log_warnx("%s API at %s %s: %s; limits stay enforced by cgroup%s%s%s; retrying",
+		    d->what, d->sock, d->ever_up ? "lost" : "unreachable", why,
+		    *d->data_root ? ", images from " : "", d->data_root,
+		    *d->data_root ? "/containers" : "");
 	d->lost_logged = 1;
 	connect_later(d);
 }
@@ -586,7 +592,7 @@ ping_done(int status, const char *body, size_t len, const char *err, void *arg)
 	/* A stream dropped for garbage is back only once an event parses. */
 	if (!d->garbled) {
 		d->backoff_ms = BACKOFF_MIN_MS;
-		log_info("Docker API at %s %s", d->sock, d->ever_up || d->lost_logged ?
+		log_info("%s API at %s %s", d->what, d->sock, d->ever_up || d->lost_logged ?
 		    "is back: asking again about every container" : "connected");
 		d->lost_logged = 0;
 	}
@@ -626,12 +632,14 @@ connect_later(struct docker *d)
 }
 
 struct docker *
-docker_new(struct event_base *base, struct httpc *h, const char *sock,
+docker_new(struct event_base *base, struct httpc *h, enum runtime rt, const char *sock,
     const char *data_root, struct ctable *t, docker_meta_cb meta_cb,
     docker_event_cb event_cb, void *arg)
 {
 	struct docker *d = xcalloc(1, sizeof(*d));
 
+	d->rt = rt;
+	d->what = rt == RT_PODMAN ? "Podman" : "Docker";
 	d->h = h;
 	d->sock = xstrdup(sock);
 	d->data_root = xstrdup(data_root);

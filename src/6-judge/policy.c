@@ -142,11 +142,29 @@ policy_hot(const struct sample *ring, unsigned n, uint64_t pids_max)
  * again is frozen, not killed again, so that a restart policy cannot turn
  * the guard into a kill loop.
  */
+/*
+ * The action a rule asks for, for this container.  Kubernetes knows
+ * nothing of a freeze: a frozen pod stays Running, fails its probes, and
+ * the kubelet's kill of a frozen container waits for the thaw on cgroup
+ * v1; a killed container is seen by the kubelet at once, restarted under
+ * its restart policy with CrashLoopBackOff's back-off, and counted in the
+ * pod's restarts and events.  So where no file sets action (neither the
+ * rule nor [defaults]), a Kubernetes container is killed; Docker's and
+ * Podman's are frozen.
+ */
 enum action
-policy_action(const struct rule *r, int monitor, int budget_left, int killed_recently,
-    enum why *why)
+policy_rule_action(const struct rule *r, int kubernetes)
 {
-	enum action a = r->action;
+	if (kubernetes && r->from[RK_ACTION].file < 0)
+		return ACTION_KILL;
+	return r->action;
+}
+
+enum action
+policy_action(const struct rule *r, int kubernetes, int monitor, int budget_left,
+    int killed_recently, enum why *why)
+{
+	enum action a = policy_rule_action(r, kubernetes);
 
 	*why = WHY_RULE;
 	if (a != ACTION_FREEZE && a != ACTION_KILL)
@@ -195,7 +213,8 @@ containing(enum action a)
 static void
 decide_spike(const struct facts *f, struct decision *d)
 {
-	d->action = policy_action(f->rule, f->monitor, f->budget_left, f->looping, &d->why);
+	d->action = policy_action(f->rule, f->kubernetes, f->monitor, f->budget_left,
+	    f->looping, &d->why);
 	if (containing(d->action) && !f->safe) {
 		d->action = ACTION_ALERT;
 		d->unsafe = 1;
@@ -316,6 +335,13 @@ policy_decide(const struct facts *f, struct decision *d)
 	memset(d, 0, sizeof(*d));
 	d->why = WHY_RULE;
 	d->count = CNT_COUNT;
+	if (f->sandbox && f->trigger != TRIG_THAW) {
+		/* It holds the pod's namespaces: killing it ends the pod. */
+		d->action = ACTION_NONE;
+		d->label = "none";
+		d->refusal = "it is a pod's sandbox (pause) container: never acted on";
+		return;
+	}
 	switch (f->trigger) {
 	case TRIG_SPIKE:
 		decide_spike(f, d);

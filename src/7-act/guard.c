@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "counters.h"
@@ -109,10 +110,17 @@ safe_target(const struct container *c)
 {
 	char rel[4096];
 
+	struct cgdirs dirs;
+
 	if (c->rel == NULL || *c->rel == '\0')
 		return 0;
 	snprintf(rel, sizeof(rel), "/%s", c->rel);
-	return !procs_in_cgroup("self", rel) && !procs_in_cgroup("1", rel);
+	if (procs_in_cgroup("self", rel) || procs_in_cgroup("1", rel))
+		return 0;
+	/* In a private cgroup namespace (a pod on a cgroup v2 node) the paths
+	 * above say "/": the daemon's own pid in the container's tasks. */
+	container_dirs(c, &dirs);
+	return !procs_holds_pid(dirs.procs, (long)getpid());
 }
 
 struct guard *
@@ -195,7 +203,10 @@ facts_of(const struct guard *g, struct container *c, enum trigger t, uint64_t no
 	f->frozen = s->state == CS_FROZEN || freezer_state(&dirs) != FS_THAWED;
 	f->frozen_by_us = s->frozen_by_us;
 	f->frozen_at = s->frozen_at;
-	f->docker_holds = s->docker_paused || c->meta == META_API;
+	/* Only Docker's own pause: Podman's and the others' freezes are cgwarden's. */
+	f->docker_holds = c->runtime == RT_DOCKER && (s->docker_paused || c->meta == META_API);
+	f->kubernetes = container_kubernetes(c);
+	f->sandbox = c->sandbox;
 }
 
 /* The decision is carried out: its budget and its counter. */
@@ -361,6 +372,10 @@ do_freeze(struct container *c, const char *why, char *err, size_t errlen)
 	container_note(c, "action", note);
 	/* Hybrid: Docker reads another freezer (v1) than the one used (v2). */
 	s->handoff = used == FREEZER_V2 && dirs.v1frz != NULL ? HANDOFF_SWAP : HANDOFF_GAP;
+	/* Only Docker is handed the freeze (docker ps shows it Paused); the
+	 * other runtimes' containers stay in cgwarden's, released by thaw. */
+	if (c->runtime != RT_DOCKER)
+		s->handoff = HANDOFF_NONE;
 	/* The confirmation is looked for at the fast rate. */
 	sample_fast(c, clock_now_ms() + 2 * SAMPLE_FAST_MS, SRC_FREEZING);
 	return 0;

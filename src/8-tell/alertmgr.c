@@ -144,6 +144,9 @@ build_alert(const struct gevent *e, const char *host)
 	put(l, "action", e->action ? e->action : events_kind_name(e->kind));
 	put(l, "severity", sev);
 	put(l, "id", e->id);
+	put(l, "runtime", e->runtime);
+	put(l, "namespace", e->namespace);
+	put(l, "pod", e->pod);
 	if (e->kind == GEV_POSTURE)
 		put(l, "check", e->check);
 
@@ -194,7 +197,7 @@ alertmgr_alert(const struct gevent *e, const char *host)
 {
 	struct gevent v = *e;
 	const char **text[] = { &v.name, &v.image, &v.rule, &v.cgroup, &v.reason,
-		&v.history, &v.top, &v.message, &v.seen_by };
+		&v.history, &v.top, &v.message, &v.seen_by, &v.namespace, &v.pod };
 	char *copy[sizeof(text) / sizeof(text[0])];
 	struct json_object *a;
 	size_t n = sizeof(text) / sizeof(text[0]);

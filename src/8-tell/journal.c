@@ -68,6 +68,9 @@ journal_fields(const struct gevent *e, char **f, size_t max)
 	}
 	add_str(f, &n, max, "CONTAINER_NAME", e->name);
 	add_str(f, &n, max, "IMAGE", e->image);
+	add_str(f, &n, max, "RUNTIME", e->runtime);
+	add_str(f, &n, max, "NAMESPACE", e->namespace);
+	add_str(f, &n, max, "POD", e->pod);
 	add_str(f, &n, max, "RULE", e->rule);
 	add_str(f, &n, max, "CGROUP", e->cgroup);
 	if (e->id != NULL) {

@@ -115,7 +115,7 @@ family(struct evbuffer *out, const char *name, const char *type, const char *hel
 /* What one scrape reads of a container, once. */
 struct row {
 	const struct container *c;
-	char *labels; /* id="…",name="…",image="…" */
+	char *labels; /* id="…",name="…",image="…",runtime="…",namespace="…",pod="…" */
 	struct usage u;
 	int have_pids, have_forks;
 	uint64_t pids, forks;
@@ -138,12 +138,18 @@ fill_row(struct row *r, const struct container *c)
 	struct guard_view v;
 	char *id = label("id", c->id), *name = label("name", c->name ? c->name : "");
 	char *image = label("image", c->image ? c->image : "");
+	char *rt = label("runtime", container_runtime_name(c->runtime));
+	char *ns = label("namespace", c->namespace ? c->namespace : "");
+	char *pod = label("pod", c->pod ? c->pod : "");
 
 	r->c = c;
-	r->labels = xasprintf("%s,%s,%s", id, name, image);
+	r->labels = xasprintf("%s,%s,%s,%s,%s,%s", id, name, image, rt, ns, pod);
 	free(id);
 	free(name);
 	free(image);
+	free(rt);
+	free(ns);
+	free(pod);
 	/* The kernel files as they are at the scrape. */
 	sample_usage(c, &r->u);
 	r->have_pids = r->u.pids != USAGE_NONE;

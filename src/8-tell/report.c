@@ -11,6 +11,7 @@
 #include "freezer.h"
 #include "guard.h"
 #include "jtext.h"
+#include "policy.h"
 #include "report.h"
 #include "sample.h"
 #include "xmalloc.h"
@@ -68,6 +69,16 @@ report_container_json(const struct container *c)
 	json_object_object_add(o, "name", str_or_null(c->name));
 	json_object_object_add(o, "image", str_or_null(c->image));
 	json_object_object_add(o, "rule", json_object_new_string(c->rule ? c->rule->name : "defaults"));
+	json_object_object_add(o, "runtime", json_object_new_string(
+	    container_runtime_name(c->runtime)));
+	json_object_object_add(o, "namespace", str_or_null(c->namespace));
+	json_object_object_add(o, "pod", str_or_null(c->pod));
+	json_object_object_add(o, "pod_uid", str_or_null(c->pod_uid));
+	json_object_object_add(o, "sandbox", json_object_new_boolean(c->sandbox));
+	/* What a spike would bring: the rule's action for this runtime. */
+	json_object_object_add(o, "action", c->sandbox ? json_object_new_string("none") :
+	    c->rule == NULL ? NULL : json_object_new_string(config_action_name(
+	    policy_rule_action(c->rule, container_kubernetes(c)))));
 	json_object_object_add(o, "pids_current", num_or_null(u.pids));
 	json_object_object_add(o, "pids_max", limit_json(c, KNOB_PIDS));
 	json_object_object_add(o, "fork_failures", num_or_null(u.fork_failures));

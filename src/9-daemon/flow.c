@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "alertmgr.h"
+#include "bundle.h"
 #include "clock.h"
 #include "counters.h"
 #include "docker.h"
@@ -32,6 +33,7 @@ struct flow {
 	struct guard *guard;
 	struct kwatch *kwatch;
 	struct docker *docker;
+	struct docker *podman;
 	struct alertmgr *alerts;
 	enum layout layout;
 	struct event *tick, *fast;
@@ -49,16 +51,52 @@ flow_container(struct flow *f, struct container *c, uint64_t now, enum source sr
 		src = sample_fast_why(c);
 	if (guard_samples(c))
 		sample_container(c, now, src != SRC_PASS);
+	/* A pod's sandbox holds its namespaces: watched, never judged nor limited. */
+	if (c->sandbox)
+		return;
 	if (f->guard != NULL)
 		guard_check(f->guard, c, now, src);
 	enforce_container(c, config_monitoring(f->cf, f->dry_run), now);
 }
 
-/* Its image chose a rule: the flow is the one writer of c->rule. */
+/* Its image (and pod) chose a rule: the flow is the one writer of c->rule. */
 static void
 match_rule(struct flow *f, struct container *c)
 {
-	c->rule = config_match(f->cf, c->image);
+	c->rule = config_match_pod(f->cf, c->image, c->namespace, c->pod);
+}
+
+/*
+ * Who the container is, from its runtime: Docker's or Podman's API (an
+ * answer comes later, through flow_meta), or the OCI bundle of a
+ * Kubernetes container, read now.
+ */
+static void
+lookup(struct flow *f, struct container *c)
+{
+	char lbl[128];
+	int changed;
+
+	switch (c->runtime) {
+	case RT_DOCKER:
+		docker_lookup(f->docker, c);
+		return;
+	case RT_PODMAN:
+		docker_lookup(f->podman, c);
+		return;
+	case RT_CONTAINERD:
+		changed = bundle_lookup(c, f->cf->containerd_state);
+		break;
+	case RT_CRIO:
+		changed = bundle_lookup(c, f->cf->crio_storage);
+		break;
+	default:
+		return;
+	}
+	if (changed)
+		log_info("container %s: %s, image %s%s", container_label(c, lbl, sizeof(lbl)),
+		    container_runtime_name(c->runtime), c->image ? c->image : "unknown",
+		    c->sandbox ? " (the pod's sandbox: never acted on)" : "");
 }
 
 void
@@ -182,8 +220,13 @@ flow_set_config(struct flow *f, const struct config *cf)
 	f->cf = cf;
 	guard_set_config(f->guard, cf);
 	for (size_t i = 0; i < f->t->n; i++) {
-		match_rule(f, f->t->c[i]);
-		enforce_invalidate(f->t->c[i]);
+		struct container *c = f->t->c[i];
+
+		/* containerd_state or crio_storage may have changed. */
+		if (container_kubernetes(c) && c->meta != META_BUNDLE)
+			lookup(f, c);
+		match_rule(f, c);
+		enforce_invalidate(c);
 	}
 }
 
@@ -191,6 +234,13 @@ void
 flow_set_kwatch(struct flow *f, struct kwatch *k)
 {
 	f->kwatch = k;
+}
+
+void
+flow_set_podman(struct flow *f, struct docker *p)
+{
+	if (f != NULL)
+		f->podman = p;
 }
 
 void
@@ -229,7 +279,7 @@ flow_found(struct container *c, int hidx, void *arg)
 	log_debug("container %.12s: found %s", c->id, cg_path(c->cg[hidx], path, sizeof(path)));
 	/* Known from a create event or Docker's disk: the first write is right. */
 	if (c->meta == META_NONE)
-		docker_lookup(f->docker, c);
+		lookup(f, c);
 	match_rule(f, c);
 	kwatch_dir(f->kwatch, c->cg[hidx], c);
 	watch_limits(f, c);
@@ -307,6 +357,8 @@ flow_meta(struct container *c, void *arg)
 	if (c->rule != old)
 		log_info("container %s: image %s, rule %s", container_label(c, lbl, sizeof(lbl)),
 		    c->image, c->rule->name);
+	if (c->sandbox)
+		return;
 	enforce_invalidate(c);
 	enforce_container(c, config_monitoring(f->cf, f->dry_run), clock_now_ms());
 }
@@ -320,6 +372,8 @@ flow_docker_event(struct container *c, const char *action, void *arg)
 {
 	struct flow *f = arg;
 
+	if (c->sandbox)
+		return;
 	if (strcmp(action, "update") == 0 || strcmp(action, "start") == 0 ||
 	    strcmp(action, "unpause") == 0) {
 		enforce_invalidate(c);
@@ -340,4 +394,19 @@ flow_inspect(struct container *c, struct json_object *inspect, void *arg)
 	if (posture_inspected(c, inspect, f->cf->docker_socket) && c->rule != NULL)
 		guard_contain(f->guard, c, c->rule->on_docker_socket,
 		    "it mounts the Docker socket (on_docker_socket)");
+}
+
+/*
+ * Podman described one of its containers (its compatible inspect has
+ * Docker's shape): the same checks, Podman's own socket counting as the
+ * runtime's socket mounted.
+ */
+void
+flow_inspect_podman(struct container *c, struct json_object *inspect, void *arg)
+{
+	struct flow *f = arg;
+
+	if (posture_inspected(c, inspect, f->cf->podman_socket) && c->rule != NULL)
+		guard_contain(f->guard, c, c->rule->on_docker_socket,
+		    "it mounts Podman's API socket (on_docker_socket)");
 }

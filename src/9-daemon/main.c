@@ -5,6 +5,7 @@
  * the watchdog and the control socket.  What happens to a container is
  * the flow's (flow.c); what the socket answers, the commands' (commands.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +64,7 @@ static struct {
 	struct httpc *httpc;
 	struct alertmgr *alerts;
 	struct docker *docker;
+	struct docker *podman;
 	struct sysd *sysd;
 	struct kwatch *kwatch;
 	struct forkwatch *forkwatch;
@@ -130,14 +133,86 @@ load_config(const char *path, int to_log)
 	return cf;
 }
 
+/* Whether path is there, a socket (want_sock) or a directory. */
+static int
+present(const char *path, int want_sock)
+{
+	struct stat st;
+
+	return *path != '\0' && stat(path, &st) == 0 &&
+	    (want_sock ? S_ISSOCK(st.st_mode) : S_ISDIR(st.st_mode));
+}
+
+/* Whether CRI-O's run storage holds a driver's containers (overlay-containers...). */
+static int
+crio_present(const char *storage)
+{
+	struct dirent *de;
+	DIR *dir;
+	int found = 0;
+
+	if (*storage == '\0' || (dir = opendir(storage)) == NULL)
+		return 0;
+	while (!found && (de = readdir(dir)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		found = len > 11 && strcmp(de->d_name + len - 11, "-containers") == 0;
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * Which runtimes this host has, by what each leaves: the API sockets, the
+ * state directories with their runtime's own subdirectory (a DaemonSet's
+ * hostPath may have made an empty one).  A missing one is no error: that
+ * runtime is absent.
+ */
+static void
+describe_runtimes(char *buf, size_t len)
+{
+	char tasks[4200];
+	const char *found[RT_COUNT], *absent[RT_COUNT];
+	size_t nf = 0, na = 0, off = 0;
+	int have[RT_COUNT];
+
+	snprintf(tasks, sizeof(tasks), "%s/io.containerd.runtime.v2.task", d.cf->containerd_state);
+	have[RT_DOCKER] = present(d.cf->docker_socket, 1);
+	have[RT_PODMAN] = present(d.cf->podman_socket, 1);
+	have[RT_CONTAINERD] = *d.cf->containerd_state != '\0' && present(tasks, 0);
+	have[RT_CRIO] = crio_present(d.cf->crio_storage);
+	for (int r = 0; r < RT_COUNT; r++) {
+		if (have[r])
+			found[nf++] = container_runtime_name((enum runtime)r);
+		else
+			absent[na++] = container_runtime_name((enum runtime)r);
+	}
+	off = (size_t)snprintf(buf, len, "runtimes found:");
+	for (size_t i = 0; i < nf && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s %s", i ? "," : "", found[i]);
+	if (nf == 0 && off < len)
+		off += (size_t)snprintf(buf + off, len - off, " none");
+	for (size_t i = 0; i < na && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : " (absent: ",
+		    absent[i]);
+	if (na && off < len)
+		snprintf(buf + off, len - off, ")");
+}
+
 static void
 start_docker(void)
 {
 	if (*d.cf->docker_socket != '\0')
-		d.docker = docker_new(d.base, d.httpc, d.cf->docker_socket,
+		d.docker = docker_new(d.base, d.httpc, RT_DOCKER, d.cf->docker_socket,
 		    d.cf->docker_data_root, &d.t, flow_meta, flow_docker_event, d.flow);
 	flow_set_docker(d.flow, d.docker);
 	docker_on_inspect(d.docker, flow_inspect, d.flow);
+	/* Podman's socket is there or Podman is not on this host: no retries for nothing. */
+	if (present(d.cf->podman_socket, 1))
+		d.podman = docker_new(d.base, d.httpc, RT_PODMAN, d.cf->podman_socket, "",
+		    &d.t, flow_meta, flow_docker_event, d.flow);
+	flow_set_podman(d.flow, d.podman);
+	docker_on_inspect(d.podman, flow_inspect_podman, d.flow);
 }
 
 static void
@@ -146,6 +221,9 @@ stop_docker(void)
 	docker_free(d.docker);
 	d.docker = NULL;
 	flow_set_docker(d.flow, NULL);
+	docker_free(d.podman);
+	d.podman = NULL;
+	flow_set_podman(d.flow, NULL);
 }
 
 static void
@@ -250,13 +328,17 @@ reload(void)
 	d.cf = cf;
 	flow_set_config(d.flow, cf);
 	if (strcmp(cf->docker_socket, old->docker_socket) != 0 ||
-	    strcmp(cf->docker_data_root, old->docker_data_root) != 0) {
+	    strcmp(cf->docker_data_root, old->docker_data_root) != 0 ||
+	    strcmp(cf->podman_socket, old->podman_socket) != 0) {
 		stop_docker();
 		for (size_t i = 0; i < d.t.n; i++)
-			d.t.c[i]->meta = META_NONE;
+			if (!container_kubernetes(d.t.c[i]))
+				d.t.c[i]->meta = META_NONE;
 		start_docker();
-		for (size_t i = 0; i < d.t.n; i++)
+		for (size_t i = 0; i < d.t.n; i++) {
 			docker_lookup(d.docker, d.t.c[i]);
+			docker_lookup(d.podman, d.t.c[i]);
+		}
 	}
 	if (rediscover) {
 		stop_discovery();
@@ -464,8 +546,10 @@ main(int argc, char **argv)
 	}
 	protect_self();
 	start_loop();
-	log_info("watching %zu containers, %zu image rules, interval %" PRIu64 "ms%s",
-	    d.t.n, d.cf->nimages, d.cf->interval_ms, config_monitoring(d.cf, d.o.dry_run) ? ", monitor mode" : "");
+	describe_runtimes(err, sizeof(err));
+	log_info("watching %zu containers, %zu image rules, interval %" PRIu64 "ms%s; %s",
+	    d.t.n, d.cf->nimages, d.cf->interval_ms,
+	    config_monitoring(d.cf, d.o.dry_run) ? ", monitor mode" : "", err);
 	sd_notify(0, "READY=1");
 	flow_notify_status(d.flow);
 	event_base_dispatch(d.base);

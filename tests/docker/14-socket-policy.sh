@@ -32,7 +32,7 @@ if paused sockalert; then bad "alert: paused"; else ok "alert: not paused"; fi
 if paused clean; then bad "no mount: paused"; else ok "no mount: not paused"; fi
 curl -fsS "http://127.0.0.1:$PORT/metrics" > "$WORK/metrics.txt"
 check "metrics: the finding, by container, check and severity" \
-	grep -q "^cgwarden_posture_findings{id=\"$A\",name=\"sockalert\",image=\"cgw-sockalert\",check=\"docker-socket-mounted\",severity=\"high\"} 1$" "$WORK/metrics.txt"
+	grep -q "^cgwarden_posture_findings{id=\"$A\",name=\"sockalert\",image=\"cgw-sockalert\",runtime=\"docker\",namespace=\"\",pod=\"\",check=\"docker-socket-mounted\",severity=\"high\"} 1$" "$WORK/metrics.txt"
 if command -v promtool >/dev/null; then
 	check "promtool accepts the scrape" sh -c "promtool check metrics < $WORK/metrics.txt"
 fi

@@ -39,8 +39,8 @@ eq "fork failures = pids.events max" "$(val cgwarden_container_fork_failures_tot
     "$(awk '$1 == "max" {print $2}' "$PIDS_H/$(ct_path "$A")/pids.events")"
 eq "memory_max_bytes = the ceiling" "$(val cgwarden_container_memory_max_bytes "$A")" 67108864
 eq "spikes start at 0" "$(val cgwarden_spikes_total "$A")" 0
-eq "labels: full id, name and image (unknown: empty)" \
-    "$(grep -c "^cgwarden_container_pids{id=\"$A\",name=\"\",image=\"\"} " "$WORK/m.txt")" 1
+eq "labels: full id, name, image, runtime, namespace, pod (unknown: empty)" \
+    "$(grep -c "^cgwarden_container_pids{id=\"$A\",name=\"\",image=\"\",runtime=\"docker\",namespace=\"\",pod=\"\"} " "$WORK/m.txt")" 1
 eq "not frozen" "$(val cgwarden_container_frozen "$B")" 0
 for a in freeze kill alert; do
 	eq "actions_total{action=$a} present at 0" \

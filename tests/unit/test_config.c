@@ -181,6 +181,60 @@ test_ids(void)
 	CHECK(container_id_from_name("init.scope", id) < 0);
 }
 
+/* namespace and pod keys narrow an image rule to some pods; first match still wins. */
+static void
+test_pods(void)
+{
+	struct config_errors errs;
+	struct config *cf = load_text(
+	    "[image \"nginx\"]\nnamespace = kube-system  monitoring-*\npids_max = 10\n"
+	    "[image \"*\"]\nnamespace = ci\npod = runner-*\npids_max = 20\n"
+	    "[image \"nginx\"  ]\n", &errs);
+
+	CHECK(cf == NULL && errs.n == 1);
+	config_errors_free(&errs);
+	cf = load_text(
+	    "[image \"nginx\"]\nnamespace = kube-system  monitoring-*\npids_max = 10\n"
+	    "[image \"*\"]\nnamespace = ci\npod = runner-*\npids_max = 20\n"
+	    "[image \"nginx:*\"]\npids_max = 30\n", &errs);
+	CHECK(cf != NULL && errs.n == 0);
+	if (cf == NULL)
+		return;
+	CHECK(config_match_pod(cf, "nginx:1", "kube-system", "x")->pids_max == 10);
+	CHECK(config_match_pod(cf, "nginx:1", "monitoring-eu", NULL)->pids_max == 10);
+	/* another namespace, or none known (Docker): the next rule */
+	CHECK(config_match_pod(cf, "nginx:1", "default", "x")->pids_max == 30);
+	CHECK(config_match(cf, "nginx:1")->pids_max == 30);
+	CHECK(config_match_pod(cf, "busybox", "ci", "runner-7")->pids_max == 20);
+	CHECK_STR(config_match_pod(cf, "busybox", "ci", "web")->name, "defaults");
+	CHECK_STR(config_match_pod(cf, "busybox", "ci", NULL)->name, "defaults");
+	CHECK_STR(cf->images[0].namespace, "kube-system  monitoring-*");
+	config_free(cf);
+
+	/* not in [defaults]; a bad glob; given twice; empty */
+	cf = load_text("[defaults]\nnamespace = a\n[image \"x\"]\nnamespace = [a\n"
+	    "pod = a\npod = b\n[image \"y\"]\nnamespace =\n", &errs);
+	CHECK(cf == NULL && errs.n == 4);
+	CHECK(errs.n == 4 && strstr(errs.msg[0], ":2: namespace: only in [image]") != NULL);
+	CHECK(errs.n == 4 && strstr(errs.msg[1], ":4: namespace: bad glob '[a'") != NULL);
+	CHECK(errs.n == 4 && strstr(errs.msg[2], ":6: duplicate key 'pod'") != NULL);
+	CHECK(errs.n == 4 && strstr(errs.msg[3], ":8: namespace: at least one") != NULL);
+	config_errors_free(&errs);
+
+	/* the runtimes' keys: defaults, empty is off, relative paths refused */
+	cf = load_text("[global]\npodman_socket =\ncrio_storage = /x\n", &errs);
+	CHECK(cf != NULL);
+	if (cf) {
+		CHECK_STR(cf->podman_socket, "");
+		CHECK_STR(cf->containerd_state, "/run/containerd");
+		CHECK_STR(cf->crio_storage, "/x");
+		config_free(cf);
+	}
+	cf = load_text("[global]\ncontainerd_state = run/containerd\n", &errs);
+	CHECK(cf == NULL && errs.n == 1);
+	config_errors_free(&errs);
+}
+
 int
 main(void)
 {
@@ -188,5 +242,6 @@ main(void)
 	test_rules();
 	test_sections();
 	test_ids();
+	test_pods();
 	return unit_done("test_config");
 }

@@ -75,6 +75,13 @@ test_events(void)
 	    "{\"image\":\"nginx\",\"name\":\"web\"}},\"time\":1}", action, id) == 0);
 	CHECK_STR(action, "start");
 	CHECK_STR(id, ID);
+	/* Podman's compatible API says died where Docker says die */
+	CHECK(event("{\"Type\":\"container\",\"Action\":\"died\",\"Actor\":{\"ID\":\"" ID
+	    "\",\"Attributes\":{\"image\":\"localhost/bb:1\",\"name\":\"p1\"}}}", action, id) == 0);
+	CHECK_STR(action, "die");
+	CHECK(event("{\"Type\":\"container\",\"Action\":\"die\",\"Actor\":{\"ID\":\"" ID
+	    "\"}}", action, id) == 0);
+	CHECK_STR(action, "die");
 	{
 		struct docker_meta m;
 		const char *ev = "{\"Type\":\"container\",\"Action\":\"create\",\"Actor\":{\"ID\":\"" ID

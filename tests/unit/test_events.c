@@ -310,7 +310,31 @@ test_emit_json(void)
 	    json_object_get_uint64(v) == 42);
 	CHECK(json_object_object_get_ex(o, "top", &v) &&
 	    strcmp(json_object_get_string(v), "sh 97, sleep 1") == 0);
+	/* a container's event: runtime, and namespace and pod null where unknown */
+	CHECK(json_object_object_get_ex(o, "namespace", &v) && v == NULL);
+	CHECK(json_object_object_get_ex(o, "pod", &v) && v == NULL);
 	json_object_put(o);
+
+	e.runtime = "containerd";
+	e.namespace = "team-a";
+	e.pod = "web-0";
+	o = events_json(&e);
+	CHECK(json_object_object_get_ex(o, "runtime", &v) &&
+	    strcmp(json_object_get_string(v), "containerd") == 0);
+	CHECK(json_object_object_get_ex(o, "namespace", &v) &&
+	    strcmp(json_object_get_string(v), "team-a") == 0);
+	CHECK(json_object_object_get_ex(o, "pod", &v) &&
+	    strcmp(json_object_get_string(v), "web-0") == 0);
+	json_object_put(o);
+	{
+		char *f[JOURNAL_MAX_FIELDS];
+		size_t n = journal_fields(&e, f, JOURNAL_MAX_FIELDS);
+
+		CHECK_STR(field(f, n, "RUNTIME"), "containerd");
+		CHECK_STR(field(f, n, "NAMESPACE"), "team-a");
+		CHECK_STR(field(f, n, "POD"), "web-0");
+		journal_fields_free(f, n);
+	}
 }
 
 int

@@ -161,19 +161,19 @@ test_render(void)
 	s = render();
 	CHECK(strstr(s, "# TYPE cgwarden_containers gauge\ncgwarden_containers 2\n") != NULL);
 	snprintf(want, sizeof(want), "cgwarden_container_pids{id=\"%s\",name=\"we\\\"ird\\\\na\\nme\","
-	    "image=\"img:1\"} 7\n", b);
+	    "image=\"img:1\",runtime=\"docker\",namespace=\"\",pod=\"\"} 7\n", b);
 	CHECK(strstr(s, want) != NULL);
-	snprintf(want, sizeof(want), "cgwarden_container_pids{id=\"%s\",name=\"\",image=\"\"} 1\n", a);
+	snprintf(want, sizeof(want), "cgwarden_container_pids{id=\"%s\",name=\"\",image=\"\",runtime=\"docker\",namespace=\"\",pod=\"\"} 1\n", a);
 	CHECK(strstr(s, want) != NULL);
 	/* sorted by id: a before b */
 	CHECK(strstr(s, want) < strstr(s, "cgwarden_container_pids{id=\"bbbb"));
 	CHECK(strstr(s, "cgwarden_container_fork_failures_total{id=\"bbbb") != NULL);
-	CHECK(strstr(s, "image=\"img:1\"} 3\n") != NULL);
+	CHECK(strstr(s, "image=\"img:1\",runtime=\"docker\",namespace=\"\",pod=\"\"} 3\n") != NULL);
 	CHECK(strstr(s, "cgwarden_spikes_total{id=\"bbbb0") != NULL);
-	CHECK(strstr(s, "image=\"img:1\"} 2\n") != NULL);
+	CHECK(strstr(s, "image=\"img:1\",runtime=\"docker\",namespace=\"\",pod=\"\"} 2\n") != NULL);
 	/* no cgroup to read limits from: unlimited */
 	CHECK(strstr(s, "cgwarden_container_pids_max{id=\"aaaa") != NULL);
-	CHECK(strstr(s, "name=\"\",image=\"\"} +Inf\n") != NULL);
+	CHECK(strstr(s, "name=\"\",image=\"\",runtime=\"docker\",namespace=\"\",pod=\"\"} +Inf\n") != NULL);
 	CHECK(strstr(s, "cgwarden_container_cpu_seconds_total{id=\"aaaa") != NULL);
 	CHECK(strstr(s, "} 1.500000000\n") != NULL);
 	CHECK(strstr(s, "rule=\"defaults\"} 1\n") != NULL);
@@ -185,6 +185,20 @@ test_render(void)
 	CHECK(strstr(s, "cgwarden_docker_up") == NULL);
 	CHECK(strstr(s, "cgwarden_sample_seconds_count 0\n") != NULL);
 	free(s);
+
+	/* a pod's container: its runtime, namespace and pod as labels */
+	t.c[1]->runtime = RT_CONTAINERD;
+	t.c[1]->namespace = xstrdup("team-a");
+	t.c[1]->pod = xstrdup("web-0");
+	s = render();
+	snprintf(want, sizeof(want), "cgwarden_container_pids{id=\"%s\",name=\"\",image=\"\","
+	    "runtime=\"containerd\",namespace=\"team-a\",pod=\"web-0\"} 1\n", a);
+	CHECK(strstr(s, want) != NULL);
+	free(s);
+	free(t.c[1]->namespace);
+	free(t.c[1]->pod);
+	t.c[1]->namespace = t.c[1]->pod = NULL;
+	t.c[1]->runtime = RT_DOCKER;
 
 	/* actions and errors are the counters' (the guard counts only what it carried out) */
 	counter_add(CNT_FREEZES, 1);
@@ -212,7 +226,7 @@ test_render(void)
 	json_object_put(o);
 	s = render();
 	snprintf(want, sizeof(want), "cgwarden_posture_findings{id=\"%s\",name=\"we\\\"ird\\\\na"
-	    "\\nme\",image=\"img:1\",check=\"privileged\",severity=\"high\"} 1\n", b);
+	    "\\nme\",image=\"img:1\",runtime=\"docker\",namespace=\"\",pod=\"\",check=\"privileged\",severity=\"high\"} 1\n", b);
 	CHECK(strstr(s, want) != NULL);
 	CHECK(strstr(s, "cgwarden_posture_findings{id=\"aaaa") == NULL);
 	free(s);

@@ -205,6 +205,50 @@ test_decide_freeze_cmd(void)
 }
 
 /* kill_after and cgwardenctl kill; thaw. */
+/* Kubernetes: kill where no file sets action; a pod's sandbox never. */
+static void
+test_kubernetes(void)
+{
+	struct rule r = { 0 };
+	struct facts f;
+	struct decision d;
+	enum why w;
+
+	r.action = ACTION_FREEZE;
+	r.from[RK_ACTION].file = -1; /* the built-in default */
+	CHECK(policy_rule_action(&r, 0) == ACTION_FREEZE);
+	CHECK(policy_rule_action(&r, 1) == ACTION_KILL);
+	CHECK(policy_action(&r, 1, 0, 1, 0, &w) == ACTION_KILL && w == WHY_RULE);
+	spike_facts(&f, &r);
+	f.kubernetes = 1;
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_KILL && d.act);
+	CHECK_STR(d.label, "kill");
+	/* set in a file ([defaults] or the rule): as written, for pods too */
+	r.from[RK_ACTION].file = 0;
+	CHECK(policy_rule_action(&r, 1) == ACTION_FREEZE);
+	policy_decide(&f, &d);
+	CHECK(d.action == ACTION_FREEZE && d.act);
+	r.action = ACTION_ALERT;
+	CHECK(policy_rule_action(&r, 1) == ACTION_ALERT);
+	/* the sandbox: nothing, whatever asks, but a thaw */
+	f.sandbox = 1;
+	r.action = ACTION_KILL;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.action == ACTION_NONE && d.refusal != NULL && !d.take_budget);
+	f.trigger = TRIG_KILL_CMD;
+	policy_decide(&f, &d);
+	CHECK(!d.act && d.refusal != NULL && strstr(d.refusal, "sandbox") != NULL);
+	f.trigger = TRIG_CONTAIN;
+	f.asked = ACTION_FREEZE;
+	policy_decide(&f, &d);
+	CHECK(!d.act);
+	f.trigger = TRIG_THAW;
+	f.frozen = 1;
+	policy_decide(&f, &d);
+	CHECK(d.act && d.refusal == NULL);
+}
+
 static void
 test_decide_kill_thaw(void)
 {
@@ -385,22 +429,22 @@ test_action(void)
 
 	memset(&r, 0, sizeof(r));
 	r.action = ACTION_FREEZE;
-	CHECK(policy_action(&r, 0, 1, 0, &w) == ACTION_FREEZE && w == WHY_RULE);
+	CHECK(policy_action(&r, 0, 0, 1, 0, &w) == ACTION_FREEZE && w == WHY_RULE);
 	/* monitor: the decision stands, marked as not done */
-	CHECK(policy_action(&r, 1, 1, 0, &w) == ACTION_FREEZE && w == WHY_MONITOR);
+	CHECK(policy_action(&r, 0, 1, 1, 0, &w) == ACTION_FREEZE && w == WHY_MONITOR);
 	/* budget spent: alert only */
-	CHECK(policy_action(&r, 0, 0, 0, &w) == ACTION_ALERT && w == WHY_BUDGET);
+	CHECK(policy_action(&r, 0, 0, 0, 0, &w) == ACTION_ALERT && w == WHY_BUDGET);
 	r.action = ACTION_KILL;
-	CHECK(policy_action(&r, 0, 1, 0, &w) == ACTION_KILL && w == WHY_RULE);
+	CHECK(policy_action(&r, 0, 0, 1, 0, &w) == ACTION_KILL && w == WHY_RULE);
 	/* killed before and spiking again: frozen, not killed again */
-	CHECK(policy_action(&r, 0, 1, 1, &w) == ACTION_FREEZE && w == WHY_LOOPING);
-	CHECK(policy_action(&r, 0, 0, 1, &w) == ACTION_ALERT && w == WHY_BUDGET);
-	CHECK(policy_action(&r, 1, 1, 1, &w) == ACTION_FREEZE && w == WHY_MONITOR);
+	CHECK(policy_action(&r, 0, 0, 1, 1, &w) == ACTION_FREEZE && w == WHY_LOOPING);
+	CHECK(policy_action(&r, 0, 0, 0, 1, &w) == ACTION_ALERT && w == WHY_BUDGET);
+	CHECK(policy_action(&r, 0, 1, 1, 1, &w) == ACTION_FREEZE && w == WHY_MONITOR);
 	/* alert and none are never escalated, whatever the budget */
 	r.action = ACTION_ALERT;
-	CHECK(policy_action(&r, 0, 0, 1, &w) == ACTION_ALERT && w == WHY_RULE);
+	CHECK(policy_action(&r, 0, 0, 0, 1, &w) == ACTION_ALERT && w == WHY_RULE);
 	r.action = ACTION_NONE;
-	CHECK(policy_action(&r, 0, 1, 0, &w) == ACTION_NONE);
+	CHECK(policy_action(&r, 0, 0, 1, 0, &w) == ACTION_NONE);
 }
 
 static void
@@ -433,5 +477,6 @@ main(void)
 	test_decide_contain();
 	test_decide_freeze_cmd();
 	test_decide_kill_thaw();
+	test_kubernetes();
 	return unit_done("test_policy");
 }
