@@ -60,6 +60,7 @@ case "$rc:$out" in 1:*"no such container"*) ok "thaw of an unknown name: a clear
 
 # The operator's freeze: at once, recorded, refused twice, released by thaw.
 check "cgwardenctl freeze answers" ctl freeze "$BURST"
+wait_for 3 frozen_kernel "$BURST" # v1 says FREEZING until every task has stopped
 check "frozen by cgwardenctl freeze (kernel freezer)" frozen_kernel "$BURST"
 case $(note "$BURST" action) in "freeze "*"cgwardenctl freeze"*) ok "the action note says who" ;;
 *) bad "action note after freeze: '$(note "$BURST" action)'" ;; esac
