@@ -27,6 +27,8 @@ void metrics_init(struct event_base *, const struct ctable *,
  * and the previous listener, if any, keeps serving: 0 or -1.
  */
 int metrics_listen(const char *addr);
+/* *podman, read at every scrape like *docker: cgwarden_podman_up while it is set. */
+void metrics_set_podman(struct docker *const *podman);
 void metrics_free(void);
 
 /* The whole exposition, appended to out (tests call it directly). */

@@ -19,16 +19,6 @@ else
 		echo "system-v2: the VM ended before the suite did (exit $rc: 124 timeout, 125 no boot)" >> "$build/results/failures"
 	   } ;;
 	esac
-	# containerd's and Podman's suites on cgroup v2 too (no dockerd needed).
-	tests/vm/run-v2 -t 600 -- sh tests/run-runtimes.sh "$build" runtimes-v2; src=$?
-	case $src in
-	0|77) ;;
-	*) rc=1
-	   grep -q '^runtimes-v2 ' "$build/results/counts" 2>/dev/null || {
-		echo "runtimes-v2 0 1" >> "$build/results/counts"
-		echo "runtimes-v2: the VM ended before the suite did (exit $src: 124 timeout, 125 no boot)" >> "$build/results/failures"
-	   } ;;
-	esac
 fi
 
 # vm_systemd SCRIPT LABEL: SCRIPT in a VM whose PID 1 is systemd.
@@ -51,4 +41,7 @@ vm_systemd() {
 # The D-Bus path, then the hardened unit as systemd runs it.
 vm_systemd tests/vm/systemd-dbus.sh systemd-v2
 vm_systemd tests/vm/systemd-unit.sh systemd-unit
+# Pods on containerd under the kubelet's systemd driver (runc's systemd
+# cgroup manager needs systemd as PID 1).
+vm_systemd tests/vm/systemd-containerd.sh systemd-containerd
 exit $rc

@@ -47,6 +47,7 @@ static struct {
 	struct event_base *base;
 	const struct ctable *t;
 	struct docker *const *docker;
+	struct docker *const *podman;
 	struct evhttp *http;
 	char *addr;        /* what http listens on, or NULL */
 } m;
@@ -104,6 +105,12 @@ metrics_init(struct event_base *base, const struct ctable *t, struct docker *con
 	m.base = base;
 	m.t = t;
 	m.docker = docker;
+}
+
+void
+metrics_set_podman(struct docker *const *podman)
+{
+	m.podman = podman;
 }
 
 static void
@@ -305,6 +312,12 @@ render_host(struct evbuffer *out, size_t ncontainers)
 		family(out, "cgwarden_docker_up", "gauge",
 		    "1 while the Docker Engine API answers, else 0.");
 		evbuffer_add_printf(out, "cgwarden_docker_up %d\n", docker_up(*m.docker));
+	}
+	/* Podman's API is asked only when its socket was there: the same rule. */
+	if (m.podman != NULL && *m.podman != NULL) {
+		family(out, "cgwarden_podman_up", "gauge",
+		    "1 while Podman's Docker-compatible API answers, else 0.");
+		evbuffer_add_printf(out, "cgwarden_podman_up %d\n", docker_up(*m.podman));
 	}
 }
 

@@ -474,6 +474,7 @@ start_loop(void)
 	if (start_control(err, sizeof(err)) < 0)
 		fatalx("control socket: %s", err);
 	metrics_init(d.base, &d.t, &d.docker);
+	metrics_set_podman(&d.podman);
 	metrics_listen(d.cf->metrics_listen);
 	flow_start_tick(d.flow);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0) {

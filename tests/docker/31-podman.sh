@@ -15,7 +15,7 @@ cc -static -O2 -o "$WORK/forkbomb" "$TOP/tests/helpers/forkbomb.c" ||
 podman_start || { bad "podman system service did not start"; finish; exit 1; }
 pm_import cgw-web && pm_import cgw-bomb || { bad "podman import failed"; finish; exit 1; }
 
-PATTERNS="$T/libpod_parent/libpod-*" INTERVAL=1s write_conf \
+METRICS_LISTEN=127.0.0.1:$(free_port 127.0.0.1) PATTERNS="$T/libpod_parent/libpod-*" INTERVAL=1s write_conf \
     "podman_socket = $PM_SOCK" "containerd_state =" "crio_storage =" <<EOF2
 [defaults]
 pids_max = 100
@@ -85,4 +85,8 @@ eq "Podman says the bomb is no longer running" "$(pm inspect -f '{{.State.Runnin
 wait_for 5 grep -q "Podman event die $(short "$BOMB")" "$LOG"
 check "its die event came on Podman's stream" grep -q "Podman event die $(short "$BOMB")" "$LOG"
 eq "web ran on beside it" "$(status_field "$WEB" state)" running
+curl -s "http://$(sed -n 's/^metrics_listen = //p' "$CONF")/metrics" > "$WORK/m.txt"
+check "metrics: cgwarden_podman_up 1" grep -qx 'cgwarden_podman_up 1' "$WORK/m.txt"
+check "metrics: web's series with runtime podman" \
+	grep -q "^cgwarden_container_pids{id=\"$WEB\",name=\"web-renamed\",image=\"localhost/cgw-web:latest\",runtime=\"podman\",namespace=\"\",pod=\"\"} " "$WORK/m.txt"
 finish

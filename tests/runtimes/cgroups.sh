@@ -14,3 +14,6 @@ rm_cgroups() {
 	done
 	return 0
 }
+
+# free_port ADDRESS: a TCP port free on ADDRESS now.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("'$1'", 0)); print(s.getsockname()[1])'; }

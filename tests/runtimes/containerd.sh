@@ -11,7 +11,8 @@
 #
 #   containerd_start             CTD_DIR CTD_SOCK CTD_STATE CTD_PID
 #   ctd_rootfs DIR               a busybox-static rootfs at DIR
-#   ctd_run ID CGROUP ROOTFS KEY=VAL... -- CMD...   (annotations before --)
+#   ctd_run ID CGROUP ROOTFS KEY=VAL... -- CMD...   (annotations before --;
+#                                $CTD_RUN_ARGS more ctr run options)
 #   containerd_stop              kills the tasks, the shims, containerd
 CTD_NS=k8s.io
 
@@ -68,7 +69,7 @@ ctd_run() {
 	[ "${1:-}" = -- ] && shift
 	CTD_IDS="$CTD_IDS $_id"
 	# shellcheck disable=SC2086
-	ctr_ run -d --rootfs --env PATH=/bin --cgroup "$_cg" $_ann "$_rf" "$_id" "$@" \
+	ctr_ run -d ${CTD_RUN_ARGS:-} --rootfs --env PATH=/bin --cgroup "$_cg" $_ann "$_rf" "$_id" "$@" \
 		>>"$CTD_DIR/ctr.log" 2>&1
 }
 
