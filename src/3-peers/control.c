@@ -248,9 +248,13 @@ control_new(struct event_base *base, const char *path, long long gid,
 	mode_t old;
 	int fd;
 
+	/*
+	 * Bound and listening under a name of its own, then renamed: the
+	 * socket appears only once it accepts, with its group and mode.
+	 */
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s.new", path) >=
 	    (int)sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "%s: path too long", path);
 		return NULL;
@@ -265,8 +269,8 @@ control_new(struct event_base *base, const char *path, long long gid,
 		}
 	}
 	free(dir);
-	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-		unlink(path);
+	if (lstat(sun.sun_path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(sun.sun_path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return NULL;
@@ -280,10 +284,20 @@ control_new(struct event_base *base, const char *path, long long gid,
 	}
 	umask(old);
 	/* A control group may connect; what each peer may do is checked per request. */
-	if (gid >= 0 && chown(path, 0, (gid_t)gid) == 0)
-		chmod(path, 0660);
+	if (gid >= 0 && chown(sun.sun_path, 0, (gid_t)gid) == 0)
+		chmod(sun.sun_path, 0660);
 	else
-		chmod(path, 0600);
+		chmod(sun.sun_path, 0600);
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+		errno = EEXIST; /* not a socket: not ours to replace */
+	else if (rename(sun.sun_path, path) == 0)
+		errno = 0;
+	if (errno != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(sun.sun_path);
+		close(fd);
+		return NULL;
+	}
 	ctl = xcalloc(1, sizeof(*ctl));
 	ctl->path = xstrdup(path);
 	ctl->handler = h;
