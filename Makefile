@@ -149,7 +149,7 @@ system-v2: all $(HELPERS) $(DRIVERS)
 docker-v2: all
 	@BUILD_DIR=$(BUILD) tests/run-docker-v2.sh $(BUILD)
 
-# Every test, twice: a -Werror build, then an ASan+UBSan build.
+# Every test, twice: a -Werror build, then an ASan+UBSan build (with the short soak).
 # Every stage runs even when one before it failed, so that the closing
 # summary lists every failure, not only the first.
 check: deps

@@ -684,6 +684,7 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 	struct cgdirs dirs;
 	char note[512];
 	uint64_t at;
+	int noted, ours;
 
 	if (s->born_ms == 0) {
 		s->born_ms = now;
@@ -696,25 +697,31 @@ guard_found(struct guard *g, struct container *c, uint64_t now)
 	container_dirs(c, &dirs);
 	if (s->state != CS_RUNNING)
 		return;
+	noted = container_read_note(c, "action", note, sizeof(note)) > 0;
 	/*
 	 * Killed by a cgwarden that died before Docker said so: known as
 	 * killed while its cgroup is empty, not judged again (what it
 	 * refused is still counted), and its next life is frozen if it
 	 * spikes again, as a loop.
 	 */
-	if (container_read_note(c, "action", note, sizeof(note)) > 0 &&
-	    sscanf(note, "kill %" SCNu64, &at) == 1) {
+	if (noted && sscanf(note, "kill %" SCNu64, &at) == 1) {
 		record_kill(g, c->id, at);
 		if (procs_top(dirs.procs, note, sizeof(note)) == 0) {
 			s->state = CS_KILLED;
 			return;
 		}
+		noted = 0;
 	}
-	if (freezer_state(&dirs) == FS_THAWED)
+	/*
+	 * Frozen by cgwarden, says its note, even before the hierarchy of its
+	 * freezer is found (they are found one by one): not judged again
+	 * meanwhile.  A freezer found thawed lets it go at the next tick.
+	 */
+	ours = noted && sscanf(note, "freeze %" SCNu64, &at) == 1;
+	if (!ours && freezer_state(&dirs) == FS_THAWED)
 		return;
 	s->state = CS_FROZEN;
-	if (container_read_note(c, "action", note, sizeof(note)) > 0 &&
-	    sscanf(note, "freeze %" SCNu64, &at) == 1) {
+	if (ours) {
 		s->frozen_by_us = 1;
 		s->frozen_at = at;
 		/* The v1 freezer alone, with a unified tree: Docker's pause took over. */

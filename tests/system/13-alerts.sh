@@ -160,6 +160,7 @@ all_back() { [ "$(am_count alertname=CgwardenForkBomb)" -ge 301 ]; }
 wait_for 20 all_back
 eq "what was dropped comes back with the re-send: the 300 and db" "$(am_count alertname=CgwardenForkBomb)" 301
 drive target https://127.0.0.1:1
+wait_for 5 grep -q "^error https is not supported" "$WORK/drive.out"
 check "https is refused, saying why" grep -q "^error https is not supported" "$WORK/drive.out"
 drive quit
 exec 3>&-
