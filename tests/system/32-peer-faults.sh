@@ -128,7 +128,7 @@ EOF2
 	silent) check "silent Docker: the daemon did connect" grep -q accepted "$WORK/peer.silent.log" ;;
 	gigabyte)
 		check "gigabyte Docker: the replies were cut off by the daemon" sh -c \
-			"grep -q 'closed by the daemon' '$WORK/peer.gigabyte.log' && grep -q 'larger than the cap' '$LOG'"
+			"grep -q 'closed by the daemon' '$WORK/peer.gigabyte.log' && grep -q -e 'larger than the cap' -e 'inspect reply is larger than' '$LOG'"
 		eq "gigabyte Docker: the endless event line dropped the stream, said once" \
 			"$(grep -c "Docker's event stream: a line longer than" "$LOG")" 1 ;;
 	esac
