@@ -158,7 +158,7 @@ check: deps
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 all unit fuzz-replay system docker || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build/asan SAN=1 WERROR=1 all unit fuzz-replay system \
 		docker soak-short || rc=1; \
-	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 system-v2 || rc=1; \
+	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 system-v2 docker-v2 || rc=1; \
 	$(MAKE) -k --no-print-directory BUILD=build WERROR=1 package || rc=1; \
 	tests/summary.sh build/results build/asan/results || rc=1; \
 	exit $$rc

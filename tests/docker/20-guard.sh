@@ -47,11 +47,12 @@ start_daemon || exit 1
 ctl events --json > "$WORK/events.jsonl" 2>&1 &
 STARTED="$STARTED $!"
 
-# The neighbours run through every bomb below.
+# The neighbours run through every bomb below (their sleeps outlast the
+# test even in the VM, where it takes minutes).
 docker run -d --network none --name burst --pids-limit 200 cgw-busybox \
-	sh -c 'for i in $(seq 30); do sleep 100 & done; wait' >/dev/null
+	sh -c 'for i in $(seq 30); do sleep 1000 & done; wait' >/dev/null
 docker run -d --network none --name slow --pids-limit 200 cgw-busybox \
-	sh -c 'for i in $(seq 100); do sleep 100 & sleep 0.05; done; wait' >/dev/null
+	sh -c 'for i in $(seq 100); do sleep 1000 & sleep 0.05; done; wait' >/dev/null
 
 # 1. The C fork bomb, under tini so that the shell left when the bomb
 # ends (BOMB_S s) outlives it: thawed later, the container runs on.  It

@@ -211,6 +211,8 @@ named_once() { [ "$(ctl status --json | grep -o "\"name\":\"$1\"" | wc -l)" = 1 
 wait_for 10 named_once web
 eq "docker restarted: web in status once, by name" "$(ctl status --json | grep -o '"name":"web"' | wc -l)" 1
 check "docker restarted: the loss is logged" logged "Docker API at /run/docker.sock lost"
+# (cgwardend asks again with a capped back-off: up to 30 s after Docker's return)
+wait_for 40 logged "Docker API at /run/docker.sock is back"
 check "docker restarted: the return is logged" logged "Docker API at /run/docker.sock is back"
 check "no action on a quiet container" sh -c "! grep -q 'froze container web\|killed every process of container web\|spike in container web' '$LOG'"
 check "the daemon is alive" kill -0 "$DAEMON"
