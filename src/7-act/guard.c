@@ -407,14 +407,14 @@ handoff(struct guard *g, struct container *c, int kind)
 	 * its create or start event asked for is still in flight (PENDING).
 	 */
 	if (c->meta == META_UNKNOWN || !docker_up(g->docker)) {
-		if (kind == HANDOFF_SWAP) {
-			p = xcalloc(1, sizeof(*p));
-			p->g = g;
-			memcpy(p->id, c->id, sizeof(p->id));
-			p->kind = kind;
-			paused(0, c->meta == META_UNKNOWN ? "Docker does not know it" :
-			    "Docker is not reachable", p);
-		}
+		/* Said once, on every layout: the freeze stays cgwarden's. */
+		p = xcalloc(1, sizeof(*p));
+		p->g = g;
+		memcpy(p->id, c->id, sizeof(p->id));
+		p->kind = kind;
+		s->repause = REPAUSE_MAX; /* nobody to ask again */
+		paused(0, c->meta == META_UNKNOWN ? "Docker does not know it" :
+		    "Docker is not reachable", p);
 		return;
 	}
 	p = xcalloc(1, sizeof(*p));

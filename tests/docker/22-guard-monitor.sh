@@ -27,7 +27,13 @@ eq "Docker: not paused" "$(insp mbomb '{{.State.Paused}}')" false
 eq "Docker: still running" "$(insp mbomb '{{.State.Running}}')" true
 eq "no freezer holds it" "$(pause_freezer "$MB"):$(rd "$V2/$P/$MB/cgroup.freeze")" THAWED:0
 eq "status: running" "$(status_field "$MB" state)" running
-eq "status: one spike counted" "$(status_field "$MB" spikes)" 1
+# One report per 10 s while it bombs on: the checks above can outlast that
+# in the VM, so the count is held to the reports the log shows.
+n0=$(grep -c "spike in container mbomb " "$LOG")
+sp=$(status_field "$MB" spikes)
+n1=$(grep -c "spike in container mbomb " "$LOG")
+check "status: the spikes counted are the spikes reported ($n0 <= $sp <= $n1)" \
+	sh -c '[ "$1" -ge 1 ] && [ "$2" -ge "$1" ] && [ "$2" -le "$3" ]' _ "$n0" "$sp" "$n1"
 check "no action note" [ -z "$(getfattr --only-values -n user.cgwarden.action "$PIDS_H/$P/$MB" 2>/dev/null)" ]
 check "nothing frozen or killed is logged" sh -c "! grep -q 'froze container mbomb\|killed every process of container mbomb' '$LOG'"
 docker rm -f mbomb >/dev/null

@@ -74,9 +74,11 @@ kill -STOP "$DAEMON"
 for i in $(seq 1 10); do rmct "$(cid $((3110 + i)))"; done        # gone everywhere
 for i in $(seq 11 15); do rmdir "$PIDS_H/$(ct_path "$(cid $((3110 + i)))")"; done  # from pids only
 kill -CONT "$DAEMON"
-some_gone() { [ "$(ctl status --json | grep -o '"id"' | wc -l)" -le 11 ]; }
+# On a pure v2 host the pids tree is the only tree: those five are gone too.
+KEPT=11; [ "$PIDS_H" = "$V2" ] && KEPT=6
+some_gone() { [ "$(ctl status --json | grep -o '"id"' | wc -l)" -le $KEPT ]; }
 wait_for 10 some_gone
-eq "the removed ones are dropped, the rest kept" "$(ctl status --json | grep -o '"id"' | wc -l)" 11
+eq "the removed ones are dropped, the rest kept" "$(ctl status --json | grep -o '"id"' | wc -l)" $KEPT
 check "sentinel: a raised limit is lowered back" sentinel_raise_held
 check "alive after reads on removed cgroups" kill -0 "$DAEMON"
 for i in $(seq 11 20); do rmct "$(cid $((3110 + i)))"; done
