@@ -48,6 +48,8 @@ void docker_lookup(struct docker *, struct container *);
 int docker_post(struct docker *, const char *id, const char *verb, docker_done_cb,
     void *arg);
 int docker_up(const struct docker *);
+/* An inspect reply says State.Paused: Docker's pause holds the container. */
+int docker_inspect_paused(struct json_object *inspect);
 
 int docker_parse_inspect(const char *json, size_t len, struct docker_meta *,
     char *err, size_t errlen);

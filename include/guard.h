@@ -42,6 +42,11 @@ void guard_alarm(struct guard *, struct container *, uint64_t now, enum source w
 /* After every sample: fast or not, spike or not. */
 void guard_check(struct guard *, struct container *, uint64_t now, enum source seen_by);
 void guard_refresh(struct guard *, struct container *);
+/*
+ * Docker says its pause holds the container (a pause event, State.Paused):
+ * where one freezer serves both (v2), the only way to know it after a restart.
+ */
+void guard_docker_paused(struct guard *, struct container *);
 void guard_tick(struct guard *, uint64_t now);
 /*
  * Contains a container for a reason other than a spike (a rule's

@@ -120,6 +120,16 @@ parse_json(const char *json, size_t len, char *err, size_t errlen)
 	return o;
 }
 
+int
+docker_inspect_paused(struct json_object *inspect)
+{
+	struct json_object *st, *p;
+
+	return json_object_object_get_ex(inspect, "State", &st) &&
+	    json_object_object_get_ex(st, "Paused", &p) &&
+	    json_object_is_type(p, json_type_boolean) && json_object_get_boolean(p);
+}
+
 /* What matters of a parsed inspect (or config.v2.json): 0, or -1 with err set. */
 static int
 meta_from_json(struct json_object *o, struct docker_meta *m, char *err, size_t errlen)

@@ -788,6 +788,14 @@ kill_now(struct guard *g, struct container *c, enum trigger t, const char *by, c
 
 /* Each interval: frozen ones may have been thawed; kill_after escalates. */
 void
+guard_docker_paused(struct guard *g, struct container *c)
+{
+	(void)g;
+	if (gs(c)->state == CS_FROZEN && !gs(c)->handing)
+		gs(c)->docker_paused = 1;
+}
+
+void
 guard_tick(struct guard *g, uint64_t now)
 {
 	(void)now;

@@ -383,6 +383,8 @@ flow_docker_event(struct container *c, const char *action, void *arg)
 		guard_started(f->guard, c, clock_now_ms());
 	if (strcmp(action, "pause") == 0 || strcmp(action, "unpause") == 0)
 		guard_refresh(f->guard, c);
+	if (strcmp(action, "pause") == 0)
+		guard_docker_paused(f->guard, c);
 }
 
 /* Docker described a container (it started): check its security posture. */
@@ -391,6 +393,8 @@ flow_inspect(struct container *c, struct json_object *inspect, void *arg)
 {
 	struct flow *f = arg;
 
+	if (docker_inspect_paused(inspect))
+		guard_docker_paused(f->guard, c);
 	if (posture_inspected(c, inspect, f->cf->docker_socket) && c->rule != NULL)
 		guard_contain(f->guard, c, c->rule->on_docker_socket,
 		    "it mounts the Docker socket (on_docker_socket)");

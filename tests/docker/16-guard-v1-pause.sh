@@ -22,6 +22,15 @@ check "frozen, then paused by Docker: docker ps says Paused" paused v1bomb
 check "the log: frozen, then Docker paused it" grep -q "container v1bomb.*Docker paused it too" "$LOG"
 eq "$PAUSE_FREEZER holds it" "$(pause_freezer "$ID")" FROZEN
 eq "status: frozen" "$(status_field "$ID" state)" frozen
+# A restart finds it as it was left: frozen by cgwarden, Docker's pause
+# holding it (with one freezer for both, only Docker's State.Paused says so).
+stop_daemon
+start_daemon || { finish; exit 1; }
+dpaused() { [ "$(status_field "$ID" docker_paused)" = True ]; }
+wait_for 15 dpaused
+eq "after a restart: frozen, by cgwarden, Docker's pause holding it" \
+	"$(status_field "$ID" state)/$(status_field "$ID" frozen_by_cgwarden)/$(status_field "$ID" docker_paused)" \
+	frozen/True/True
 check "cgwardenctl thaw goes through Docker" ctl thaw v1bomb
 wait_for 5 sh -c "[ \"\$(docker inspect -f '{{.State.Paused}}' v1bomb)\" = false ] || grep -q 'thawed container v1bomb' '$LOG'"
 check "the thaw is logged as Docker's" grep -q "thawed container v1bomb.*docker unpause" "$LOG"
