@@ -1,8 +1,10 @@
 /* Allocation wrappers: the one place where out-of-memory is handled. */
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "log.h"
 #include "vis.h"
@@ -70,4 +72,33 @@ xvis(const char *s)
 
 	vis_str(p, n + 1, s);
 	return p;
+}
+
+/* 1: locked with MCL_ONFAULT, so that unlocking and locking again populates nothing. */
+static int lock_onfault;
+
+int
+xmem_lock(void)
+{
+	/* MCL_ONFAULT (as earlyoom): lock what is used, not every mapped page. */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0) {
+		lock_onfault = 1;
+		return 0;
+	}
+	return mlockall(MCL_CURRENT | MCL_FUTURE);
+}
+
+/*
+ * A locked page cannot be given back (madvise refuses it): unlocked for
+ * the time of the trim, then what is still in use is locked again, and
+ * the freed pages are not faulted in again.
+ */
+void
+xmem_give_back(void)
+{
+	if (lock_onfault)
+		munlockall();
+	malloc_trim(0);
+	if (lock_onfault && mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0)
+		lock_onfault = 0;
 }

@@ -37,7 +37,11 @@ struct flow {
 	struct alertmgr *alerts;
 	enum layout layout;
 	struct event *tick, *fast;
+	unsigned gone, gone_before; /* containers gone since the last give-back, at the last pass */
 };
+
+/* Removals that, once they stop, give the memory they held back (a wave, not one). */
+#define GIVE_BACK_AFTER 32
 
 /*
  * Sample it, judge it, hold its ceilings: the one path of every
@@ -124,6 +128,12 @@ flow_pass(struct flow *f)
 	    (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec);
 	if (before != f->t->n)
 		flow_notify_status(f);
+	/* A wave of removals is over: what its containers held goes back. */
+	if (f->gone >= GIVE_BACK_AFTER && f->gone == f->gone_before) {
+		xmem_give_back();
+		f->gone = 0;
+	}
+	f->gone_before = f->gone;
 }
 
 static void
@@ -295,6 +305,7 @@ flow_gone(struct container *c, void *arg)
 	struct flow *f = arg;
 
 	log_debug("container %.12s: gone", c->id);
+	f->gone++;
 	alertmgr_container_gone(f->alerts, c->id);
 	posture_forget(c->id);
 	if (f->guard != NULL)

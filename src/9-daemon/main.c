@@ -382,9 +382,7 @@ protect_self(void)
 {
 	int fd;
 
-	/* MCL_ONFAULT (as earlyoom): lock what is used, not every mapped page. */
-	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 &&
-	    mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+	if (xmem_lock() < 0)
 		log_warn("mlockall");
 	if ((fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC)) >= 0) {
 		if (write(fd, "-1000", 5) != 5)
