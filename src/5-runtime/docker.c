@@ -91,6 +91,15 @@ jint(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
+static int
+jbool(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
 static struct json_object *
 jobj(struct json_object *o, const char *key)
 {
@@ -123,11 +132,9 @@ parse_json(const char *json, size_t len, char *err, size_t errlen)
 int
 docker_inspect_paused(struct json_object *inspect)
 {
-	struct json_object *st, *p;
+	struct json_object *st = jobj(inspect, "State");
 
-	return json_object_object_get_ex(inspect, "State", &st) &&
-	    json_object_object_get_ex(st, "Paused", &p) &&
-	    json_object_is_type(p, json_type_boolean) && json_object_get_boolean(p);
+	return st != NULL && jbool(st, "Paused");
 }
 
 /* What matters of a parsed inspect (or config.v2.json): 0, or -1 with err set. */
@@ -313,7 +320,7 @@ docker_stand_in(const char *data_root, const char *id)
 		}
 	if (json_object_object_get_ex(hc, "Mounts", &v) && json_object_is_type(v, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			struct json_object *spec = json_object_array_get_idx(v, i), *ro, *m;
+			struct json_object *spec = json_object_array_get_idx(v, i), *m;
 			const char *t = jstr(spec, "Type"), *s = jstr(spec, "Source"),
 			    *dst = jstr(spec, "Target");
 
@@ -323,9 +330,8 @@ docker_stand_in(const char *data_root, const char *id)
 			json_object_object_add(m, "Type", json_object_new_string(t));
 			json_object_object_add(m, "Source", json_object_new_string(s));
 			json_object_object_add(m, "Destination", json_object_new_string(dst));
-			json_object_object_add(m, "RW", json_object_new_boolean(
-			    !(json_object_object_get_ex(spec, "ReadOnly", &ro) &&
-			    json_object_get_boolean(ro))));
+			json_object_object_add(m, "RW",
+			    json_object_new_boolean(!jbool(spec, "ReadOnly")));
 			json_object_array_add(mounts, m);
 		}
 	json_object_object_add(o, "HostConfig", hc);

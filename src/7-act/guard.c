@@ -402,25 +402,21 @@ handoff(struct guard *g, struct container *c, int kind)
 	if (s->handoff != kind)
 		return;
 	s->handoff = HANDOFF_NONE;
+	p = xcalloc(1, sizeof(*p));
+	p->g = g;
+	memcpy(p->id, c->id, sizeof(p->id));
+	p->kind = kind;
 	/*
 	 * Not only META_API: a bomb is often caught while the inspect that
 	 * its create or start event asked for is still in flight (PENDING).
+	 * Without Docker, said once, on every layout: the freeze stays cgwarden's.
 	 */
 	if (c->meta == META_UNKNOWN || !docker_up(g->docker)) {
-		/* Said once, on every layout: the freeze stays cgwarden's. */
-		p = xcalloc(1, sizeof(*p));
-		p->g = g;
-		memcpy(p->id, c->id, sizeof(p->id));
-		p->kind = kind;
 		s->repause = REPAUSE_MAX; /* nobody to ask again */
 		paused(0, c->meta == META_UNKNOWN ? "Docker does not know it" :
 		    "Docker is not reachable", p);
 		return;
 	}
-	p = xcalloc(1, sizeof(*p));
-	p->g = g;
-	memcpy(p->id, c->id, sizeof(p->id));
-	p->kind = kind;
 	if (kind == HANDOFF_GAP) {
 		struct usage u;
 
@@ -786,7 +782,6 @@ kill_now(struct guard *g, struct container *c, enum trigger t, const char *by, c
 	return 0;
 }
 
-/* Each interval: frozen ones may have been thawed; kill_after escalates. */
 void
 guard_docker_paused(struct guard *g, struct container *c)
 {
@@ -795,6 +790,7 @@ guard_docker_paused(struct guard *g, struct container *c)
 		gs(c)->docker_paused = 1;
 }
 
+/* Each interval: frozen ones may have been thawed; kill_after escalates. */
 void
 guard_tick(struct guard *g, uint64_t now)
 {
