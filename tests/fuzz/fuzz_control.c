@@ -26,14 +26,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *arg;
 	enum command cmd;
 	struct container *c;
+	int names;
 
 	line[strcspn(line, "\r\n")] = '\0';
 	cs[0].name = web;
 	cs[1].name = db;
 	cmd = commands_parse(line, &arg);
-	if ((cmd == CMD_THAW || cmd == CMD_KILL) != (arg != NULL))
+	/* The commands that name a container, and only those, have an argument. */
+	names = cmd == CMD_THAW || cmd == CMD_KILL || cmd == CMD_FREEZE;
+	if (names != (arg != NULL))
 		__builtin_trap();
-	if (commands_mutating(cmd) && cmd != CMD_THAW && cmd != CMD_KILL && cmd != CMD_RELOAD)
+	if (commands_mutating(cmd) && !names && cmd != CMD_RELOAD)
 		__builtin_trap();
 	if (arg != NULL) {
 		c = commands_resolve(&t, arg, err, sizeof(err));
