@@ -43,6 +43,8 @@ struct cg {
 	uint16_t gen;         /* discovery pass that last saw it */
 	uint8_t hidx;
 	uint8_t v2;
+	uint8_t nested;       /* it has cgroups of its own below (cg_recheck_nested) */
+	uint8_t pids_leaf;    /* its pids.events counts only its own refused forks */
 };
 
 /* Opens the directory rel of hierarchy hidx and its files; rel is the caller's. */
@@ -58,7 +60,20 @@ int cg_read_file(const struct cg *, const char *file, char *buf, size_t len);
 int cg_read_u64(const struct cg *, enum cfile, uint64_t *);
 int cg_read_key(const struct cg *, enum cfile, const char *key, uint64_t *);
 int cg_write(const struct cg *, const char *file, const char *val);
-/* cgroup.procs, NUL-terminated, in a buffer of this module's: its length or -errno. */
+/* Forks refused by pids.max in it and in the cgroups it made below. */
+int cg_read_refused(const struct cg *, uint64_t *);
+/*
+ * Calls fn with each cgroup directory below it, depth first, 16 levels at
+ * most: the directory open (dirfd) and its inode (on cgroup2 its id); fn
+ * returns nonzero to stop, and cg_walk_below returns that.
+ */
+int cg_walk_below(const struct cg *, int (*fn)(int dirfd, uint64_t ino, void *), void *);
+/* Whether a cgroup2 id is one of the cgroups made below it (a nested one only). */
+int cg_holds_below(const struct cg *, uint64_t id);
+/* Reads again whether cgroups were made below it (a kernel event said so). */
+void cg_recheck_nested(struct cg *);
+/* The tasks of the cgroup and of every cgroup below it (cgroup.procs of each),
+ * NUL-terminated, in a buffer of this module's: its length or -errno. */
 int cg_read_procs(const struct cg *, const char **procs);
 /* The cgwarden.<key> note of the directory (user.*, or trusted.*: cgfile.c): set (val NULL:
  * remove), or read (length, or -1). */

@@ -16,6 +16,8 @@ struct hier {
 	char *mount;    /* absolute mount point */
 	int v2;         /* a cgroup2 mount */
 	unsigned ctrls; /* bit per enum ctrl: v1 mount options, v2 cgroup.controllers */
+	int pids_up;    /* pids.events counts a refused fork in every cgroup above the one
+	                 * that forked too (cgroup2, Linux 6.10+, not pids_localevents) */
 };
 
 struct hierarchy {

@@ -7,8 +7,11 @@
 struct event_base;
 struct kwatch;
 
-/* What changed: an event file (pids.events, cgroup.events...) or a limit file. */
-enum kw_kind { KW_EVENTS, KW_LIMIT };
+/*
+ * What changed: an event file (pids.events, cgroup.events...), a limit
+ * file, or the cgroups below a container's (one made or removed).
+ */
+enum kw_kind { KW_EVENTS, KW_LIMIT, KW_NESTED };
 
 /*
  * A watched file changed; tag is the one it was watched with (the
@@ -25,6 +28,15 @@ void kwatch_dir(struct kwatch *, const struct cg *, void *tag);
  * raises IN_MODIFY): 0, or -errno when one could not be watched.
  */
 int kwatch_limits(struct kwatch *, const struct cg *, void *tag);
+/*
+ * Where the kernel counts a refused fork only in the cgroup that forked
+ * (v1, and cgroup2 before Linux 6.10): watches the directory, and each
+ * cgroup made below it, for cgroups made or removed there (KW_NESTED),
+ * and on cgroup2 the pids.events of each one below (KW_EVENTS).  Called
+ * again after a KW_NESTED event, it watches what is new.  Nothing where
+ * the kernel counts a refusal up the tree.
+ */
+void kwatch_nested(struct kwatch *, const struct cg *, void *tag);
 /* Drops the watches of tag: no callback names it from now on. */
 void kwatch_forget(struct kwatch *, const void *tag);
 /* Watches of one kind. */

@@ -4,6 +4,7 @@
  * budget, opened at each read.  Also the cgwarden.* notes that
  * let a restarted daemon know what it did.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,6 +21,7 @@
 #include "xmalloc.h"
 
 #define MAX_PROCS_READ (256u << 10) /* bytes of cgroup.procs read for evidence or kill */
+#define MAX_NEST_DEPTH 16           /* levels of a container's own cgroups read below it */
 
 static long held_fds, fd_budget = -1; /* files held open, and how many may be */
 static int fd_limit_warned;
@@ -143,12 +145,88 @@ cg_write(const struct cg *g, const char *file, const char *val)
 	return cgroup_write(path, val);
 }
 
+/* Appends what fd holds to procs_buf from *len on, as far as it has room. */
+static void
+procs_append(int fd, size_t *len)
+{
+	ssize_t n;
+
+	while (*len < sizeof(procs_buf) - 1 &&
+	    (n = read(fd, procs_buf + *len, sizeof(procs_buf) - 1 - *len)) > 0)
+		*len += (size_t)n;
+}
+
+/*
+ * Calls fn with each cgroup directory below dfd (open, and its inode: on
+ * cgroup2 its cgroup id), depth first: a container may make cgroups of
+ * its own (systemd or Docker inside it, a private cgroup namespace), and
+ * a kill, a stop, the evidence and the count of refused forks must reach
+ * them too.  A cgroup that goes meanwhile, or an fd the limit refuses, is
+ * skipped; fn returns nonzero to stop the walk, and that is returned.
+ */
+static int
+each_below(int dfd, int depth, int (*fn)(int dirfd, uint64_t ino, void *), void *arg)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, stop = 0;
+
+	if (depth >= MAX_NEST_DEPTH || (fd = dup(dfd)) < 0)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while (!stop && (de = readdir(d)) != NULL) {
+		int sub;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if ((sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) < 0)
+			continue;
+		stop = fn(sub, (uint64_t)de->d_ino, arg) || each_below(sub, depth + 1, fn, arg);
+		close(sub);
+	}
+	closedir(d);
+	return stop;
+}
+
+/* each_below on the cgroup's own directory: 0 when it cannot be opened. */
+int
+cg_walk_below(const struct cg *g, int (*fn)(int dirfd, uint64_t ino, void *), void *arg)
+{
+	char path[PATH_MAX];
+	int fd, stop;
+
+	if ((fd = open(cg_path(g, path, sizeof(path)), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 0;
+	stop = each_below(fd, 0, fn, arg);
+	close(fd);
+	return stop;
+}
+
+/* Appends a cgroup's cgroup.procs to procs_buf; stops when it is full. */
+static int
+append_procs(int dirfd, uint64_t ino, void *arg)
+{
+	size_t *len = arg;
+	int fd;
+
+	(void)ino;
+	if ((fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC)) >= 0) {
+		procs_append(fd, len);
+		close(fd);
+	}
+	return *len >= sizeof(procs_buf) - 1;
+}
+
 int
 cg_read_procs(const struct cg *g, const char **procs)
 {
 	char path[PATH_MAX];
 	size_t len = 0;
-	ssize_t n;
+	char *nl;
 	int fd, rc;
 
 	*procs = procs_buf;
@@ -157,12 +235,78 @@ cg_read_procs(const struct cg *g, const char **procs)
 		return rc;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -errno;
-	while (len < sizeof(procs_buf) - 1 &&
-	    (n = read(fd, procs_buf + len, sizeof(procs_buf) - 1 - len)) > 0)
-		len += (size_t)n;
+	procs_append(fd, &len);
 	close(fd);
+	cg_walk_below(g, append_procs, &len);
+	/* A list cut at the buffer's end ends at its last whole pid. */
+	if (len == sizeof(procs_buf) - 1 && (nl = memrchr(procs_buf, '\n', len)) != NULL)
+		len = (size_t)(nl + 1 - procs_buf);
 	procs_buf[len] = '\0';
 	return (int)len;
+}
+
+/* Adds a cgroup's refused forks (its pids.events "max") to the sum. */
+static int
+add_refused(int dirfd, uint64_t ino, void *arg)
+{
+	uint64_t *sum = arg, v;
+	char buf[64];
+	int fd, rc;
+
+	(void)ino;
+	if ((fd = openat(dirfd, "pids.events", O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	rc = cgroup_pread(fd, buf, sizeof(buf));
+	close(fd);
+	if (rc > 0 && cgroup_find_key(buf, "max", &v) == 0)
+		*sum += v;
+	return 0;
+}
+
+/*
+ * Forks refused by pids.max in the container.  cgroup2 since Linux 6.10
+ * counts a refusal in the cgroup whose limit refused it and in every one
+ * above; v1, and cgroup2 before (or mounted pids_localevents), count it
+ * only in the cgroup that forked (pids_leaf), so where the container has
+ * made cgroups of its own (nested), theirs are added.
+ */
+int
+cg_read_refused(const struct cg *g, uint64_t *v)
+{
+	int rc;
+
+	if ((rc = cg_read_key(g, CF_PIDS_EVENTS, "max", v)) < 0 || !g->pids_leaf || !g->nested)
+		return rc;
+	cg_walk_below(g, add_refused, v);
+	return 0;
+}
+
+static int
+is_id(int dirfd, uint64_t ino, void *arg)
+{
+	(void)dirfd;
+	return ino == *(const uint64_t *)arg;
+}
+
+/* Whether the cgroup2 id is that of a cgroup made below this one (nested only). */
+int
+cg_holds_below(const struct cg *g, uint64_t id)
+{
+	return g->v2 && g->nested && cg_walk_below(g, is_id, &id);
+}
+
+/*
+ * Whether the container has made cgroups of its own: a cgroupfs
+ * directory's link count is 2 and one more for each directory below.
+ */
+void
+cg_recheck_nested(struct cg *g)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (stat(cg_path(g, path, sizeof(path)), &st) == 0)
+		g->nested = st.st_nlink > 2;
 }
 
 /*
@@ -308,11 +452,14 @@ cg_open(const struct hierarchy *hs, int hidx, char *rel)
 
 	g->hidx = (uint8_t)hidx;
 	g->v2 = (uint8_t)(h->v2 != 0);
+	g->pids_leaf = (uint8_t)!h->pids_up;
 	g->mount = h->mount;
 	g->rel = rel;
 	/* A cgroup2 directory's inode is its cgroup id, as BPF tells it. */
-	if (cg_path(g, fpath, sizeof(fpath)) != NULL && stat(fpath, &st) == 0)
+	if (cg_path(g, fpath, sizeof(fpath)) != NULL && stat(fpath, &st) == 0) {
 		g->ino = (uint64_t)st.st_ino;
+		g->nested = st.st_nlink > 2;
+	}
 	for (int f = 0; f < CF_COUNT; f++) {
 		g->fd[f] = -1;
 		if (names[f] == NULL || !(h->ctrls & (1u << file_ctrl[f])))

@@ -62,6 +62,43 @@ ignore_mount(struct hierarchy *out, const char *mnt, const char *why)
 		memcpy(out->ignored + sizeof(out->ignored) - 4, "...", 4);
 }
 
+/* Whether the comma-separated options hold opt. */
+static int
+has_opt(const char *opts, const char *opt)
+{
+	size_t len = strlen(opt);
+
+	for (const char *p = opts; (p = strstr(p, opt)) != NULL; p += len)
+		if ((p == opts || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether this kernel's cgroup2 counts a refused fork in the cgroups
+ * above the one that forked (Linux 6.10 made it so, and added the
+ * pids_localevents mount option, listed in the features, for the old
+ * way); before, and on v1, only that cgroup counts it.  Read once.
+ */
+static int
+pids_events_up(void)
+{
+	static int up = -1;
+	char buf[512];
+	int fd, n;
+
+	if (up >= 0)
+		return up;
+	up = 0;
+	if ((fd = open("/sys/kernel/cgroup/features", O_RDONLY | O_CLOEXEC)) >= 0) {
+		if ((n = cgroup_pread(fd, buf, sizeof(buf))) > 0)
+			for (char *t = strtok(buf, "\n"); t != NULL; t = strtok(NULL, "\n"))
+				up |= strcmp(t, "pids_localevents") == 0;
+		close(fd);
+	}
+	return up;
+}
+
 /*
  * Finds the cgroup mounts below root (v1 controllers and one cgroup2
  * mount) and the host's layout.  A v1 mount is kept only for a controller
@@ -136,6 +173,7 @@ cgroup_detect(const char *root, const char *mountinfo, int hide_v2,
 			v2.ctrls |= 1u << CTRL_CPUACCT;
 			/* cgroup.freeze is core v2, no controller needed. */
 			v2.ctrls |= 1u << CTRL_FREEZER;
+			v2.pids_up = !has_opt(superopts, "pids_localevents") && pids_events_up();
 		}
 	}
 	free(line);

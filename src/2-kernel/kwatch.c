@@ -119,11 +119,15 @@ kwatch_free(struct kwatch *k)
 	free(k);
 }
 
-/* Watches one file of a container for modification: 0, or -errno. */
+/*
+ * Watches one file of a container for modification, or a directory
+ * (KW_NESTED) for directories made or removed in it: 0, or -errno.
+ */
 static int
 kwatch_add(struct kwatch *k, const char *path, void *tag, enum kw_kind kind)
 {
-	int wd = inotify_add_watch(k->fd, path, IN_MODIFY);
+	int wd = inotify_add_watch(k->fd, path, kind == KW_NESTED ?
+	    IN_CREATE | IN_DELETE | IN_ONLYDIR : IN_MODIFY);
 	size_t i;
 
 	if (wd < 0)
@@ -171,6 +175,44 @@ kwatch_dir(struct kwatch *k, const struct cg *g, void *tag)
 	if (g->fd[CF_MEM_CUR] != -1)
 		watch_file(k, g, "memory.events", tag, KW_EVENTS);
 	watch_file(k, g, "cgroup.events", tag, KW_EVENTS);
+}
+
+struct below {
+	struct kwatch *k;
+	void *tag;
+	int v2;
+};
+
+/* A cgroup below a container's: watched for what is made in it, and on v2 its pids.events. */
+static int
+watch_below(int dirfd, uint64_t ino, void *arg)
+{
+	const struct below *b = arg;
+	char path[64];
+
+	(void)ino;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", dirfd);
+	kwatch_add(b->k, path, b->tag, KW_NESTED);
+	if (b->v2) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d/pids.events", dirfd);
+		kwatch_add(b->k, path, b->tag, KW_EVENTS);
+	}
+	return 0;
+}
+
+void
+kwatch_nested(struct kwatch *k, const struct cg *g, void *tag)
+{
+	struct below b = { k, tag, g != NULL && g->v2 };
+	char path[PATH_MAX];
+	int rc;
+
+	if (k == NULL || g == NULL || !g->pids_leaf || g->fd[CF_PIDS_EVENTS] == -1)
+		return;
+	if ((rc = kwatch_add(k, cg_path(g, path, sizeof(path)), tag, KW_NESTED)) < 0)
+		log_debug("%s: no inotify watch: %s", path, strerror(-rc));
+	if (g->nested)
+		cg_walk_below(g, watch_below, &b);
 }
 
 int

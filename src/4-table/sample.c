@@ -53,6 +53,14 @@ key_or_none(const struct cg *g, enum cfile f, const char *key)
 	return cg_read_key(g, f, key, &v) == 0 ? v : USAGE_NONE;
 }
 
+static uint64_t
+refused_or_none(const struct cg *g)
+{
+	uint64_t v;
+
+	return cg_read_refused(g, &v) == 0 ? v : USAGE_NONE;
+}
+
 /* Counts kept in 32 bits: unreadable is SAMPLE_NONE, huge saturates below it. */
 static uint32_t
 narrow(uint64_t v)
@@ -84,7 +92,7 @@ sample_container(struct container *c, uint64_t now_ms, int full)
 	r->t_ms = (uint32_t)now_ms;
 	r->pids = narrow(read_or_none(container_src(c, CF_PIDS_CUR), CF_PIDS_CUR));
 	r->fork_failures = full ?
-	    narrow(key_or_none(container_src(c, CF_PIDS_EVENTS), CF_PIDS_EVENTS, "max")) : SAMPLE_NONE;
+	    narrow(refused_or_none(container_src(c, CF_PIDS_EVENTS))) : SAMPLE_NONE;
 	c->nsamples++;
 }
 
@@ -95,7 +103,7 @@ sample_usage(const struct container *c, struct usage *u)
 
 	u->at_ms = clock_now_ms();
 	u->pids = read_or_none(container_src(c, CF_PIDS_CUR), CF_PIDS_CUR);
-	u->fork_failures = key_or_none(container_src(c, CF_PIDS_EVENTS), CF_PIDS_EVENTS, "max");
+	u->fork_failures = refused_or_none(container_src(c, CF_PIDS_EVENTS));
 	u->mem = read_or_none(container_src(c, CF_MEM_CUR), CF_MEM_CUR);
 	if (cpu && cpu->v2) {
 		u->cpu_ns = key_or_none(cpu, CF_CPU_USAGE, "usage_usec");

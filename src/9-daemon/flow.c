@@ -292,6 +292,7 @@ flow_found(struct container *c, int hidx, void *arg)
 		lookup(f, c);
 	match_rule(f, c);
 	kwatch_dir(f->kwatch, c->cg[hidx], c);
+	kwatch_nested(f->kwatch, c->cg[hidx], c);
 	watch_limits(f, c);
 	enforce_invalidate(c); /* a new directory: its limits are read now */
 	if (f->guard != NULL)
@@ -319,7 +320,9 @@ flow_gone(struct container *c, void *arg)
  * The kernel says a file changed: pids.events or cgroup.events (v2), to
  * be judged now, not at the tick; or a limit file (pids.max... written
  * by docker update, the runtime or a person), to be held to its ceiling
- * now, not at the next safety re-read.
+ * now, not at the next safety re-read; or the container made or removed
+ * a cgroup of its own, where the kernel counts a refused fork only in the
+ * cgroup that forked: that cgroup's count is the container's from now on.
  */
 void
 flow_kernel_event(void *tag, enum kw_kind kind, void *arg)
@@ -329,13 +332,20 @@ flow_kernel_event(void *tag, enum kw_kind kind, void *arg)
 
 	if (kind == KW_LIMIT)
 		enforce_invalidate(c);
+	if (kind == KW_NESTED)
+		for (int h = 0; h < MAX_HIER; h++)
+			if (c->cg[h] != NULL) {
+				cg_recheck_nested(c->cg[h]);
+				kwatch_nested(f->kwatch, c->cg[h], c);
+			}
 	flow_container(f, c, clock_now_ms(), SRC_KERNEL);
 }
 
 /*
  * The kernel counted a burst of forks in a cgroup2 directory: if it is a
- * container's, it is judged now and then watched at the fast rate, so a
- * bomb is caught at its first refused forks however old the container.
+ * container's, or one that a container made below its own, the container
+ * is judged now and then watched at the fast rate, so a bomb is caught at
+ * its first refused forks however old the container.
  */
 void
 flow_fork_burst(uint64_t cgroup, void *arg)
@@ -343,17 +353,23 @@ flow_fork_burst(uint64_t cgroup, void *arg)
 	struct flow *f = arg;
 	uint64_t now = clock_now_ms();
 
-	for (size_t i = 0; i < f->t->n; i++) {
-		struct container *c = f->t->c[i];
+	struct container *c = NULL;
 
-		for (int h = 0; h < MAX_HIER; h++)
-			if (c->cg[h] != NULL && c->cg[h]->v2 && c->cg[h]->ino == cgroup) {
-				if (f->guard != NULL)
-					guard_alarm(f->guard, c, now, SRC_FORKS);
-				flow_container(f, c, now, SRC_FORKS);
-				return;
-			}
-	}
+	for (size_t i = 0; i < f->t->n && c == NULL; i++)
+		for (int h = 0; h < MAX_HIER && c == NULL; h++)
+			if (f->t->c[i]->cg[h] != NULL && f->t->c[i]->cg[h]->v2 &&
+			    f->t->c[i]->cg[h]->ino == cgroup)
+				c = f->t->c[i];
+	/* Else one the container made below it: only nested ones are walked. */
+	for (size_t i = 0; i < f->t->n && c == NULL; i++)
+		for (int h = 0; h < MAX_HIER && c == NULL; h++)
+			if (f->t->c[i]->cg[h] != NULL && cg_holds_below(f->t->c[i]->cg[h], cgroup))
+				c = f->t->c[i];
+	if (c == NULL)
+		return;
+	if (f->guard != NULL)
+		guard_alarm(f->guard, c, now, SRC_FORKS);
+	flow_container(f, c, now, SRC_FORKS);
 }
 
 /* Docker said who the container is: its image may choose another rule. */

@@ -6,10 +6,20 @@
 . "$(dirname "$0")/lib.sh"
 
 K1=$(cid 2101) TB=$(cid 2102) KA=$(cid 2103) CK=$(cid 2104) K2=$(cid 2105)
-for c in $K1 $TB $KA $CK $K2; do mkct "$c"; done
-for c in $K1 $TB $KA $CK $K2; do echo 40 > "$PIDS_H/$(ct_path "$c")/pids.max"; done
+N1=$(cid 2106) N2=$(cid 2107)
+for c in $K1 $TB $KA $CK $K2 $N1 $N2; do mkct "$c"; done
+for c in $K1 $TB $KA $CK $K2 $N1 $N2; do echo 40 > "$PIDS_H/$(ct_path "$c")/pids.max"; done
+# The nested ones make cgroups of their own once the daemon has found
+# them, as systemd inside a container does, two deep, and have their
+# tasks only there (on v2 a cgroup that hands controllers down holds no
+# task itself).
+nest() {
+	mkcg "$(ct_path "$1")/init.scope" && mkcg "$(ct_path "$1")/app.slice/bomb.scope" &&
+		echo 40 > "$PIDS_H/$(ct_path "$1")/app.slice/bomb.scope/pids.max"
+}
 
-procs() { rd "$PIDS_H/$(ct_path "$1")/cgroup.procs" | wc -l; }
+# Every task of the container's tree, its own cgroups' included.
+procs() { find "$PIDS_H/$(ct_path "$1")" -name cgroup.procs -exec cat {} + 2>/dev/null | wc -l; }
 empty() { [ "$(procs "$1")" -eq 0 ]; }
 
 run_kill_case() { # run_kill_case CONTAINER UNIFIED_TREE WANT_HOW
@@ -30,10 +40,37 @@ EOF2
 	check "[$1] and it stays dead" empty "$KB"
 	stop_daemon
 }
-if [ -n "$V2" ]; then run_kill_case "$K1" use cgroup.kill; fi
+run_nested_case() { # run_nested_case CONTAINER UNIFIED_TREE WANT_HOW
+	KB=$1; shift
+	: > "$LOG"
+	write_conf "unified_tree = $1" <<EOF2
+[defaults]
+pids_max = 4096
+spike_fork_failures = 20
+action = kill
+EOF2
+	start_daemon || return 1
+	wait_for 5 listed "$KB"
+	check "[$1] nested: it makes cgroups of its own" nest "$KB"
+	check "[$1] its own cgroups are not containers" [ "$(ctl status --json | grep -o "$(short $KB)[^\"]*" | sort -u | wc -l)" -eq 1 ]
+	runin "$(ct_path "$KB")/init.scope" sleep 1000
+	runin "$(ct_path "$KB")/app.slice/bomb.scope" "$HELPERS/forkbomb" 20
+	wait_for 5 empty "$KB"
+	check "[$1] nested: every task of its own cgroups is dead" empty "$KB"
+	check "[$1] nested: killed through $2" grep -q "killed every process of container $(short $KB) ($2)" "$LOG"
+	check "[$1] nested: the evidence names the bomb below" grep -q "spike in container $(short $KB).*top: .*forkbomb" "$LOG"
+	sleep 0.3
+	check "[$1] nested: and it stays dead" empty "$KB"
+	stop_daemon
+}
+if [ -n "$V2" ]; then
+	run_kill_case "$K1" use cgroup.kill
+	run_nested_case "$N1" use cgroup.kill
+fi
 if [ -n "$V1" ] && [ "$PIDS_H" != "$V2" ]; then
 	: > "$LOG"
 	run_kill_case "$K2" ignore "freeze, SIGKILL each task, thaw"
+	run_nested_case "$N2" ignore "freeze, SIGKILL each task, thaw"
 fi
 
 write_conf <<EOF2

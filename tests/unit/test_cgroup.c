@@ -109,6 +109,22 @@ test_full(void)
 	cgroup_hierarchy_free(&hs);
 }
 
+/* Whether /sys/kernel/cgroup/features lists the word, read here on its own. */
+static int
+kernel_lists(const char *word)
+{
+	char line[128];
+	int found = 0;
+	FILE *f = fopen("/sys/kernel/cgroup/features", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		found |= strncmp(line, word, strlen(word)) == 0 && line[strlen(word)] == '\n';
+	fclose(f);
+	return found;
+}
+
 /* A pure v2 host: its controllers from cgroup.controllers, plus the core ones. */
 static void
 test_v2(void)
@@ -127,6 +143,19 @@ test_v2(void)
 	mountinfo("36 1 0:32 / %s/unified rw - cgroup2 cgroup2 rw\n");
 	CHECK(detect(&hs, 1) == 0 && hs.n == 1 && hs.layout == LAYOUT_V2);
 	CHECK(hs.n == 1 && hs.h[0].ctrls == ((1u << CTRL_COUNT) - 1) && hs.nignored == 0);
+	/* Refused forks counted up the tree where this kernel lists the option for the old way. */
+	CHECK(hs.n == 1 && hs.h[0].pids_up == kernel_lists("pids_localevents"));
+	cgroup_hierarchy_free(&hs);
+	/* Mounted with it: counted in the cgroup that forked only, as on v1. */
+	mountinfo("36 1 0:32 / %s/unified rw - cgroup2 cgroup2 rw,nsdelegate,pids_localevents\n");
+	CHECK(detect(&hs, 1) == 0 && hs.n == 1 && hs.h[0].pids_up == 0);
+	cgroup_hierarchy_free(&hs);
+	mountinfo("36 1 0:32 / %s/unified rw - cgroup2 cgroup2 rw,pids_localeventsX\n");
+	CHECK(detect(&hs, 1) == 0 && hs.n == 1 &&
+	    hs.h[0].pids_up == kernel_lists("pids_localevents"));
+	cgroup_hierarchy_free(&hs);
+	mountinfo("30 1 0:26 / %s/pids rw - cgroup cgroup rw,pids\n");
+	CHECK(detect(&hs, 1) == 0 && hs.n == 1 && hs.h[0].pids_up == 0);
 	cgroup_hierarchy_free(&hs);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/unified", dir);
