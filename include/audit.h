@@ -67,6 +67,11 @@ int audit_has(const struct audit_list *, const char *check);
 /* Checks one container from its inspect JSON: 0, or -1 if it is not one. */
 int audit_container(struct json_object *inspect, const struct audit_limits *,
     audit_sock_fn, void *arg, struct audit_list *);
+/*
+ * Checks one container of containerd or CRI-O from its OCI runtime spec
+ * (the bundle's config.json): 0, or -1 if it is not one.
+ */
+int audit_spec(struct json_object *spec, audit_sock_fn, void *arg, struct audit_list *);
 /* Checks the host and the daemon. */
 void audit_host(const struct audit_host *, struct audit_list *);
 /* Where the dockerd with this command line reads daemon.json. */

@@ -9,6 +9,8 @@
 
 #include "container.h"
 
+struct json_object;
+
 #define BUNDLE_MAX (1u << 20) /* bytes of one config.json */
 
 struct bundle_meta {
@@ -33,15 +35,18 @@ int bundle_parse(const char *json, size_t len, enum runtime, struct bundle_meta 
  * Finds and reads the bundle of container id: containerd's
  * <root>/io.containerd.runtime.v2.task/<namespace>/<id>/config.json, or
  * CRI-O's <root>/<driver>-containers/<id>/userdata/config.json.  0; 1
- * when there is none; -1 with err set when one is there but bad.
+ * when there is none; -1 with err set when one is there but bad.  With
+ * spec, the whole config.json too, the caller's to put (NULL but at 0).
  */
 int bundle_read(const char *root, enum runtime, const char *id, struct bundle_meta *,
-    char *err, size_t errlen);
+    struct json_object **spec, char *err, size_t errlen);
 /*
  * The runtime client of containerd's and CRI-O's containers: who c is,
  * from its bundle under root (its runtime's), set on it (name, image,
  * namespace, pod, sandbox).  1 when that changed what was known, else 0.
+ * With spec, its config.json as read (for the audit), the caller's to put,
+ * or NULL.
  */
-int bundle_lookup(struct container *, const char *root);
+int bundle_lookup(struct container *, const char *root, struct json_object **spec);
 
 #endif

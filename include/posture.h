@@ -30,6 +30,11 @@ char *posture_audit(struct posture *, struct ctl_client *, const char *docker_so
 int posture_inspected(const struct container *, struct json_object *inspect,
     const char *docker_socket);
 /*
+ * containerd or CRI-O's OCI spec of a container (its bundle's config.json),
+ * sock that runtime's socket: the same checks and return; a sandbox is not checked.
+ */
+int posture_spec(const struct container *, struct json_object *spec, const char *sock);
+/*
  * The findings of the container's last inspect (start, update,
  * reconnect), NULL when none yet: for the metrics exporter,
  * cgwarden_posture_findings{id,name,image,check,severity}.  Valid until

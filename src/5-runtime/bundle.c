@@ -51,19 +51,16 @@ take(struct json_object *ann, const char *key, char *dst, size_t len)
 		snprintf(dst, len, "%s", json_object_get_string(v));
 }
 
-int
-bundle_parse(const char *json, size_t len, enum runtime rt, struct bundle_meta *m,
-    char *err, size_t errlen)
+/* The text as a JSON object, depth-capped: NULL with err set. */
+static struct json_object *
+parse_text(const char *json, size_t len, char *err, size_t errlen)
 {
-	const struct keys *k = rt == RT_CRIO ? &crio_keys : &containerd_keys;
 	struct json_tokener *tok;
-	struct json_object *o, *ann = NULL, *linux_, *cp;
-	char type[64] = "";
+	struct json_object *o;
 
-	memset(m, 0, sizeof(*m));
 	if (len > BUNDLE_MAX || len > (size_t)INT32_MAX) {
 		snprintf(err, errlen, "config.json larger than %u bytes", BUNDLE_MAX);
-		return -1;
+		return NULL;
 	}
 	if ((tok = json_tokener_new_ex(32)) == NULL)
 		fatalx("out of memory");
@@ -72,13 +69,22 @@ bundle_parse(const char *json, size_t len, enum runtime rt, struct bundle_meta *
 		snprintf(err, errlen, "not JSON: %s",
 		    json_tokener_error_desc(json_tokener_get_error(tok)));
 	json_tokener_free(tok);
-	if (o == NULL)
-		return -1;
-	if (!json_object_is_type(o, json_type_object)) {
+	if (o != NULL && !json_object_is_type(o, json_type_object)) {
 		snprintf(err, errlen, "not a JSON object");
 		json_object_put(o);
-		return -1;
+		o = NULL;
 	}
+	return o;
+}
+
+/* What the spec's annotations and cgroupsPath say. */
+static void
+meta_of(struct json_object *o, enum runtime rt, struct bundle_meta *m)
+{
+	const struct keys *k = rt == RT_CRIO ? &crio_keys : &containerd_keys;
+	struct json_object *ann = NULL, *linux_, *cp;
+	char type[64] = "";
+
 	if (json_object_object_get_ex(o, "linux", &linux_) &&
 	    json_object_is_type(linux_, json_type_object) &&
 	    json_object_object_get_ex(linux_, "cgroupsPath", &cp) &&
@@ -99,18 +105,32 @@ bundle_parse(const char *json, size_t len, enum runtime rt, struct bundle_meta *
 			take(ann, k->name_fallback, m->name, sizeof(m->name));
 		m->sandbox = strcmp(type, k->sandbox_value) == 0;
 	}
+}
+
+int
+bundle_parse(const char *json, size_t len, enum runtime rt, struct bundle_meta *m,
+    char *err, size_t errlen)
+{
+	struct json_object *o;
+
+	memset(m, 0, sizeof(*m));
+	if ((o = parse_text(json, len, err, errlen)) == NULL)
+		return -1;
+	meta_of(o, rt, m);
 	json_object_put(o);
 	return 0;
 }
 
 /* Reads one config.json: 0, 1 when it is not there, -1 with err set. */
 static int
-read_one(const char *path, enum runtime rt, struct bundle_meta *m, char *err, size_t errlen)
+read_one(const char *path, enum runtime rt, struct bundle_meta *m, struct json_object **spec,
+    char *err, size_t errlen)
 {
+	struct json_object *o;
 	char *buf;
 	ssize_t n;
 	size_t got = 0;
-	int fd, rc;
+	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
@@ -122,14 +142,21 @@ read_one(const char *path, enum runtime rt, struct bundle_meta *m, char *err, si
 	while (got <= BUNDLE_MAX && (n = read(fd, buf + got, BUNDLE_MAX + 1 - got)) > 0)
 		got += (size_t)n;
 	close(fd);
-	rc = bundle_parse(buf, got, rt, m, err, errlen);
+	o = parse_text(buf, got, err, errlen);
 	free(buf);
-	return rc;
+	if (o == NULL)
+		return -1;
+	meta_of(o, rt, m);
+	if (spec != NULL)
+		*spec = o;
+	else
+		json_object_put(o);
+	return 0;
 }
 
 int
 bundle_read(const char *root, enum runtime rt, const char *id, struct bundle_meta *m,
-    char *err, size_t errlen)
+    struct json_object **spec, char *err, size_t errlen)
 {
 	char dir[4096], path[4096 + 512];
 	struct dirent *de;
@@ -137,6 +164,8 @@ bundle_read(const char *root, enum runtime rt, const char *id, struct bundle_met
 	DIR *d;
 
 	memset(m, 0, sizeof(*m));
+	if (spec != NULL)
+		*spec = NULL;
 	if (root == NULL || *root == '\0' || strlen(id) != ID_LEN || strchr(id, '/'))
 		return 1;
 	if ((rt != RT_CONTAINERD && rt != RT_CRIO) ||
@@ -158,7 +187,7 @@ bundle_read(const char *root, enum runtime rt, const char *id, struct bundle_met
 			    de->d_name, id);
 		else
 			continue;
-		rc = read_one(path, rt, m, err, errlen);
+		rc = read_one(path, rt, m, spec, err, errlen);
 	}
 	closedir(d);
 	return rc;
@@ -177,13 +206,13 @@ set_field(char **dst, const char *v, int *changed)
 }
 
 int
-bundle_lookup(struct container *c, const char *root)
+bundle_lookup(struct container *c, const char *root, struct json_object **spec)
 {
 	struct bundle_meta m;
 	char err[256];
 	int rc, changed = 0;
 
-	if ((rc = bundle_read(root, c->runtime, c->id, &m, err, sizeof(err))) < 0) {
+	if ((rc = bundle_read(root, c->runtime, c->id, &m, spec, err, sizeof(err))) < 0) {
 		log_warnx("container %.12s: its OCI bundle is rejected: %s", c->id, err);
 		return 0;
 	}

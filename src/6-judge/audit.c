@@ -298,7 +298,47 @@ is_root_user(const char *u)
 	return (n == 1 && u[0] == '0') || (n == 4 && strncmp(u, "root", 4) == 0);
 }
 
-/* Bind mounts: the Docker socket, or a directory that holds it, and host system dirs. */
+/*
+ * One bind mount of host path src at dst: a socket that exposes says is
+ * the runtime's (what: "the Docker socket"), a directory that holds it,
+ * or a host system directory.  ro says it is read-only; docker, that the
+ * CIS Docker Benchmark's numbers apply.
+ */
+static void
+check_bind(struct audit_list *l, const char *src, const char *dst, int ro, const char *what,
+    int docker, audit_sock_fn exposes, void *arg)
+{
+	const char *sock = NULL, *rotext = ro ? " (read-only, which does not stop connect())" : "";
+	char norm[4096];
+	size_t len;
+	int r = exposes ? exposes(src, &sock, arg) : 0;
+
+	if (r == 1)
+		add(l, "docker-socket-mounted", AUDIT_HIGH, docker ? "5.32" : NULL,
+		    "remove the mount; a container that must talk to Docker gets a "
+		    "filtering proxy, never the socket",
+		    "bind mount %s -> %s %s %s%s%s: root on the host%s",
+		    src, dst, strcmp(src, sock) ? "resolves to" : "is", what,
+		    strcmp(src, sock) ? " " : "", strcmp(src, sock) ? sock : "", rotext);
+	else if (r == 2)
+		add(l, "docker-socket-mounted", AUDIT_HIGH, docker ? "5.32" : NULL,
+		    "mount only the files the container needs, never a directory "
+		    "holding the Docker socket",
+		    "bind mount %s -> %s holds %s %s: root on the host",
+		    src, dst, what, sock);
+	if (r != 0)
+		return;
+	snprintf(norm, sizeof(norm), "%s", src);
+	len = strlen(norm);
+	while (len > 1 && norm[len - 1] == '/')
+		norm[--len] = '\0';
+	if (in_set(norm, sensitive_dirs, NELEM(sensitive_dirs)))
+		add(l, "host-path-mounted", AUDIT_MEDIUM, docker ? "5.6" : NULL,
+		    "mount a narrower path, read-only if it only reads",
+		    "bind mount of the host's %s -> %s%s", norm, dst, ro ? " (read-only)" : "");
+}
+
+/* Bind mounts of the inspect (Mounts, else HostConfig.Binds). */
 static void
 check_mounts(struct audit_list *l, struct json_object *o, audit_sock_fn exposes, void *arg)
 {
@@ -309,20 +349,18 @@ check_mounts(struct audit_list *l, struct json_object *o, audit_sock_fn exposes,
 
 	for (size_t i = 0; i < n; i++) {
 		char src[4096], dst[4096];
-		const char *type = "bind", *sock = NULL, *ro = "";
-		int r = 0;
+		int ro = 0;
 
 		if (mounts) {
 			struct json_object *m = json_object_array_get_idx(mounts, i);
 			const char *s = jstr(m, "Source"), *d = jstr(m, "Destination");
+			const char *type = jstr(m, "Type");
 
-			type = jstr(m, "Type");
-			if (s == NULL || d == NULL || type == NULL)
+			if (s == NULL || d == NULL || type == NULL || strcmp(type, "bind") != 0)
 				continue;
 			snprintf(src, sizeof(src), "%s", s);
 			snprintf(dst, sizeof(dst), "%s", d);
-			if (jget(m, "RW", json_type_boolean) && !jbool(m, "RW"))
-				ro = " (read-only, which does not stop connect())";
+			ro = jget(m, "RW", json_type_boolean) && !jbool(m, "RW");
 		} else {
 			const char *b = jarr_str(binds, i), *colon;
 
@@ -331,36 +369,7 @@ check_mounts(struct audit_list *l, struct json_object *o, audit_sock_fn exposes,
 			snprintf(src, sizeof(src), "%.*s", (int)(colon - b), b);
 			snprintf(dst, sizeof(dst), "%.*s", (int)strcspn(colon + 1, ":"), colon + 1);
 		}
-		if (strcmp(type, "bind") != 0)
-			continue;
-		if (exposes)
-			r = exposes(src, &sock, arg);
-		if (r == 1)
-			add(l, "docker-socket-mounted", AUDIT_HIGH, "5.32",
-			    "remove the mount; a container that must talk to Docker gets a "
-			    "filtering proxy, never the socket",
-			    "bind mount %s -> %s %s the Docker socket%s%s: root on the host%s",
-			    src, dst, strcmp(src, sock) ? "resolves to" : "is",
-			    strcmp(src, sock) ? " " : "", strcmp(src, sock) ? sock : "", ro);
-		else if (r == 2)
-			add(l, "docker-socket-mounted", AUDIT_HIGH, "5.32",
-			    "mount only the files the container needs, never a directory "
-			    "holding the Docker socket",
-			    "bind mount %s -> %s holds the Docker socket %s: root on the host",
-			    src, dst, sock);
-		else {
-			char norm[4096];
-			size_t len = strlen(src);
-
-			snprintf(norm, sizeof(norm), "%s", src);
-			while (len > 1 && norm[len - 1] == '/')
-				norm[--len] = '\0';
-			if (in_set(norm, sensitive_dirs, NELEM(sensitive_dirs)))
-				add(l, "host-path-mounted", AUDIT_MEDIUM, "5.6",
-				    "mount a narrower path, read-only if it only reads",
-				    "bind mount of the host's %s -> %s%s", norm, dst,
-				    *ro ? " (read-only)" : "");
-		}
+		check_bind(l, src, dst, ro, "the Docker socket", 1, exposes, arg);
 	}
 }
 
@@ -510,6 +519,177 @@ audit_container(struct json_object *o, const struct audit_limits *eff,
 		add(l, "rootfs-writable", AUDIT_LOW, "5.13",
 		    "docker run --read-only, with --tmpfs for the paths it writes",
 		    "its root filesystem is writable (no --read-only)");
+	return 0;
+}
+
+/* ---- an OCI runtime spec (containerd's and CRI-O's containers) ---- */
+
+/* Does the spec's device cgroup allow every device ("a" or no type, rwm)? */
+static int
+all_devices(struct json_object *res)
+{
+	struct json_object *devs = jget(res, "devices", json_type_array);
+
+	for (size_t i = 0; i < jarr_len(devs); i++) {
+		struct json_object *d = json_object_array_get_idx(devs, i);
+		const char *type = jstr(d, "type"), *access = jstr(d, "access");
+
+		if (jbool(d, "allow") && (type == NULL || strcmp(type, "a") == 0) &&
+		    jget(d, "major", json_type_int) == NULL && jget(d, "minor", json_type_int) == NULL &&
+		    (access == NULL || strcmp(access, "rwm") == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* The spec's mounts: a bind (type "bind", or "bind"/"rbind" among its options). */
+static void
+spec_mounts(struct audit_list *l, struct json_object *spec, audit_sock_fn exposes, void *arg)
+{
+	struct json_object *mounts = jget(spec, "mounts", json_type_array);
+
+	for (size_t i = 0; i < jarr_len(mounts); i++) {
+		struct json_object *m = json_object_array_get_idx(mounts, i);
+		struct json_object *opts = jget(m, "options", json_type_array);
+		const char *src = jstr(m, "source"), *dst = jstr(m, "destination");
+		const char *type = jstr(m, "type");
+
+		if (src == NULL || dst == NULL || *src != '/')
+			continue;
+		if ((type == NULL || strcmp(type, "bind") != 0) && !arr_has(opts, "bind") &&
+		    !arr_has(opts, "rbind"))
+			continue;
+		check_bind(l, src, dst, arr_has(opts, "ro"), "a container runtime's socket", 0,
+		    exposes, arg);
+	}
+}
+
+/* Capabilities of the bounding set beyond the runtimes' defaults. */
+static void
+spec_caps(struct audit_list *l, struct json_object *bounding)
+{
+	char list[1024] = "", cap[64];
+	enum audit_sev sev = AUDIT_NSEV;
+	size_t len = 0;
+
+	for (size_t i = 0; i < jarr_len(bounding); i++) {
+		const char *c = jarr_str(bounding, i);
+		int n;
+
+		if (c == NULL)
+			continue;
+		cap_norm(c, cap, sizeof(cap));
+		if (in_set(cap, default_caps, NELEM(default_caps)))
+			continue;
+		sev = in_set(cap, escape_caps, NELEM(escape_caps)) ? AUDIT_HIGH :
+		    sev == AUDIT_NSEV ? AUDIT_MEDIUM : sev;
+		n = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", cap);
+		if (n < 0 || (size_t)n >= sizeof(list) - len)
+			break;
+		len += (size_t)n;
+	}
+	if (sev != AUDIT_NSEV)
+		add(l, "capability-added", sev, NULL,
+		    "drop them from securityContext.capabilities.add; add back only what it needs "
+		    "after drop: [ALL]",
+		    "process.capabilities.bounding holds %s", list);
+}
+
+/* Namespaces the spec does not give it: it shares the host's (the runtime's). */
+static void
+spec_namespaces(struct audit_list *l, struct json_object *linux_)
+{
+	static const struct {
+		const char *type, *field, *why;
+		enum audit_sev sev;
+	} ns[] = {
+		{ "pid", "hostPID", "sees and signals every host process", AUDIT_MEDIUM },
+		{ "network", "hostNetwork", "binds host ports and reaches host-only services",
+		  AUDIT_MEDIUM },
+		{ "ipc", "hostIPC", "shares the host's shared memory", AUDIT_MEDIUM },
+		{ "uts", "its host's UTS namespace", "can change the host's hostname", AUDIT_LOW },
+	};
+	struct json_object *list = jget(linux_, "namespaces", json_type_array);
+
+	if (list == NULL)
+		return; /* no linux.namespaces at all: not a spec to judge by */
+	for (size_t i = 0; i < NELEM(ns); i++) {
+		int has = 0;
+
+		for (size_t j = 0; j < jarr_len(list) && !has; j++) {
+			const char *t = jstr(json_object_array_get_idx(list, j), "type");
+
+			has = t != NULL && strcmp(t, ns[i].type) == 0;
+		}
+		if (!has)
+			add(l, "host-namespace", ns[i].sev, NULL,
+			    "give it its own namespace: drop hostPID, hostNetwork or hostIPC from "
+			    "the pod spec",
+			    "no %s namespace in linux.namespaces (%s): %s", ns[i].type, ns[i].field,
+			    ns[i].why);
+	}
+}
+
+/*
+ * Checks one container of containerd or CRI-O from its OCI runtime spec,
+ * the bundle's config.json, which the runtime wrote from the pod: the
+ * same check ids as Docker's where the risk is the same, the spec's
+ * fields as the evidence, the fix in the pod's securityContext, no CIS
+ * Docker Benchmark number.
+ * Limits are left out: they are the pod's resources, and the cgroup
+ * holds cgwarden's ceiling whatever they say.  0, or -1 if it is not a
+ * spec.
+ */
+int
+audit_spec(struct json_object *spec, audit_sock_fn exposes, void *arg, struct audit_list *l)
+{
+	struct json_object *proc, *linux_, *bounding, *root;
+	int priv;
+
+	if (spec == NULL || !json_object_is_type(spec, json_type_object) ||
+	    (proc = jget(spec, "process", json_type_object)) == NULL)
+		return -1;
+	linux_ = jget(spec, "linux", json_type_object);
+	bounding = jget(jget(proc, "capabilities", json_type_object), "bounding",
+	    json_type_array);
+	priv = all_devices(jget(linux_, "resources", json_type_object)) &&
+	    arr_has(bounding, "CAP_SYS_ADMIN");
+	if (priv)
+		add(l, "privileged", AUDIT_HIGH, NULL,
+		    "securityContext.privileged: false; add only the capabilities and devices "
+		    "it needs",
+		    "every host device allowed (linux.resources.devices) and CAP_SYS_ADMIN in "
+		    "its bounding set: privileged");
+	spec_mounts(l, spec, exposes, arg);
+	if (!priv) {
+		spec_caps(l, bounding);
+		if (jget(linux_, "seccomp", json_type_object) == NULL)
+			add(l, "seccomp-unconfined", AUDIT_MEDIUM, NULL,
+			    "securityContext.seccompProfile.type: RuntimeDefault (or the kubelet's "
+			    "--seccomp-default)",
+			    "no linux.seccomp: every syscall is open to it");
+	}
+	if (!jbool(proc, "noNewPrivileges"))
+		add(l, "no-new-privileges", AUDIT_LOW, NULL,
+		    "securityContext.allowPrivilegeEscalation: false",
+		    "setuid binaries can still raise its privileges (process.noNewPrivileges "
+		    "is not set)");
+	spec_namespaces(l, linux_);
+	if (jarr_len(jget(linux_, "devices", json_type_array)) > 0)
+		add(l, "host-devices", AUDIT_MEDIUM, NULL,
+		    "pass in no host device unless the container needs that device",
+		    "%zu host device(s) in linux.devices",
+		    jarr_len(jget(linux_, "devices", json_type_array)));
+	if (jint(jget(proc, "user", json_type_object), "uid") == 0)
+		add(l, "runs-as-root", AUDIT_MEDIUM, NULL,
+		    "securityContext.runAsNonRoot: true with a runAsUser",
+		    "process.user.uid is 0: its processes run as root");
+	root = jget(spec, "root", json_type_object);
+	if (!jbool(root, "readonly"))
+		add(l, "rootfs-writable", AUDIT_LOW, NULL,
+		    "securityContext.readOnlyRootFilesystem: true, with emptyDir volumes for the "
+		    "paths it writes",
+		    "its root filesystem is writable (root.readonly is not set)");
 	return 0;
 }
 

@@ -296,27 +296,17 @@ emit(const struct container *c, const struct audit_finding *f)
 }
 
 /*
- * Docker described a container (start, update, reconnect): its findings
- * are replaced, and those it did not have are told once.  Info findings
- * stay in the list, untold.  Returns 1 when the Docker socket mount is
- * new (the caller applies the rule's on_docker_socket), else 0.
+ * The container's new findings l replace its old ones, and those it did
+ * not have are told once.  Info findings stay in the list, untold.
+ * Returns 1 when the socket mount is new (the caller applies the rule's
+ * on_docker_socket), else 0.
  */
-int
-posture_inspected(const struct container *c, struct json_object *inspect, const char *sock)
+static int
+replace_findings(const struct container *c, struct audit_list l)
 {
-	struct audit_list l = { 0 };
-	struct audit_limits eff;
-	struct socks s;
-	struct held *h;
+	struct held *h = held_get(c->id);
 	int socket_new = 0;
 
-	socks_init(&s, sock);
-	read_limits(c, &eff);
-	if (audit_container(inspect, &eff, exposes_socket, &s, &l) < 0) {
-		audit_list_free(&l);
-		return 0;
-	}
-	h = held_get(c->id);
 	for (size_t i = 0; i < l.n; i++)
 		if (l.f[i].sev != AUDIT_INFO && !had(&h->l, &l.f[i])) {
 			emit(c, &l.f[i]);
@@ -326,6 +316,44 @@ posture_inspected(const struct container *c, struct json_object *inspect, const 
 	audit_list_free(&h->l);
 	h->l = l;
 	return socket_new;
+}
+
+/* Docker described a container (start, update, reconnect). */
+int
+posture_inspected(const struct container *c, struct json_object *inspect, const char *sock)
+{
+	struct audit_list l = { 0 };
+	struct audit_limits eff;
+	struct socks s;
+
+	socks_init(&s, sock);
+	read_limits(c, &eff);
+	if (audit_container(inspect, &eff, exposes_socket, &s, &l) < 0) {
+		audit_list_free(&l);
+		return 0;
+	}
+	return replace_findings(c, l);
+}
+
+/*
+ * containerd or CRI-O wrote the container's OCI spec (its bundle's
+ * config.json): the same, sock being that runtime's socket.  A pod's
+ * sandbox is the pod's, not a workload: not checked.
+ */
+int
+posture_spec(const struct container *c, struct json_object *spec, const char *sock)
+{
+	struct audit_list l = { 0 };
+	struct socks s;
+
+	if (c->sandbox)
+		return 0;
+	socks_init(&s, sock);
+	if (audit_spec(spec, exposes_socket, &s, &l) < 0) {
+		audit_list_free(&l);
+		return 0;
+	}
+	return replace_findings(c, l);
 }
 
 /* ---- the host, read when an audit ends ---- */
@@ -593,6 +621,26 @@ run_fail(struct run *r, const char *msg)
 	run_free(r);
 }
 
+/*
+ * The findings of sev that the specs of containerd's and CRI-O's
+ * containers gave when their cgroups appeared (Docker lists only its own).
+ */
+static void
+add_spec_findings(struct ctable *t, int sev, struct json_object *arr)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct container *c = t->c[i];
+		const struct audit_list *l;
+
+		if (!container_kubernetes(c) || (l = posture_findings(c->id)) == NULL)
+			continue;
+		for (size_t j = 0; j < l->n; j++)
+			if ((int)l->f[j].sev == sev)
+				json_object_array_add(arr, audit_finding_json(&l->f[j], c->id, c->name,
+				    c->image));
+	}
+}
+
 /* Every reply is in: the findings, worst first, host before containers. */
 static void
 run_finish(struct run *r)
@@ -638,6 +686,7 @@ run_finish(struct run *r)
 					json_object_array_add(arr, audit_finding_json(&ctr[i].f[j],
 					    r->items[i].id, name, image));
 		}
+		add_spec_findings(r->p->t, sev, arr);
 	}
 	nfind = json_object_array_length(arr);
 	text = xasprintf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
@@ -809,14 +858,39 @@ run_free(struct run *r)
 	free(r);
 }
 
+/* The findings of the pods' specs alone, worst first: Docker is not configured. */
+static char *
+spec_reply(struct ctable *t)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t nk = 0;
+	char *text;
+
+	for (size_t i = 0; i < t->n; i++)
+		nk += container_kubernetes(t->c[i]) && !t->c[i]->sandbox;
+	if (nk == 0) {
+		json_object_put(arr);
+		return error_json("Docker is not configured (docker_socket is empty) and no "
+		    "container of containerd or CRI-O is known: nothing to audit");
+	}
+	for (int sev = 0; sev < AUDIT_NSEV; sev++)
+		add_spec_findings(t, sev, arr);
+	log_info("audit: %zu containers of containerd or CRI-O, %zu findings (Docker is not "
+	    "configured)", nk, json_object_array_length(arr));
+	text = xasprintf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
+	return text;
+}
+
 char *
 posture_audit(struct posture *p, struct ctl_client *cl, const char *sock, const char *data_root)
 {
 	struct run *r;
 
+	/* A Kubernetes node without Docker: its pods' specs, as checked at their start. */
 	if (sock == NULL || *sock == '\0')
-		return error_json("Docker is not configured (docker_socket is empty): "
-		    "nothing to audit");
+		return spec_reply(p->t);
 	r = xcalloc(1, sizeof(*r));
 	r->p = p;
 	r->cl = cl;

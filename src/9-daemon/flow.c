@@ -19,12 +19,17 @@
 #include "docker.h"
 #include "enforce.h"
 #include "flow.h"
+#include "freezer.h"
 #include "guard.h"
 #include "kwatch.h"
 #include "log.h"
 #include "posture.h"
+#include "procs.h"
 #include "sample.h"
 #include "xmalloc.h"
+
+/* CRI-O's API socket, where its packages put it. */
+#define CRIO_SOCKET "/var/run/crio/crio.sock"
 
 struct flow {
 	struct ctable *t;
@@ -38,6 +43,8 @@ struct flow {
 	enum layout layout;
 	struct event *tick, *fast;
 	unsigned gone, gone_before; /* containers gone since the last give-back, at the last pass */
+	char (*sock_wait)[ID_LEN + 1]; /* mount a runtime's socket; contained once started */
+	size_t nsock_wait;
 };
 
 /* Removals that, once they stop, give the memory they held back (a wave, not one). */
@@ -73,34 +80,110 @@ match_rule(struct flow *f, struct container *c)
 /*
  * Who the container is, from its runtime: Docker's or Podman's API (an
  * answer comes later, through flow_meta), or the OCI bundle of a
- * Kubernetes container, read now.
+ * Kubernetes container, read now: then its spec is returned, for
+ * check_spec, else NULL.
  */
-static void
+static struct json_object *
 lookup(struct flow *f, struct container *c)
 {
+	struct json_object *spec = NULL;
 	char lbl[128];
 	int changed;
 
 	switch (c->runtime) {
 	case RT_DOCKER:
 		docker_lookup(f->docker, c);
-		return;
+		return NULL;
 	case RT_PODMAN:
 		docker_lookup(f->podman, c);
-		return;
+		return NULL;
 	case RT_CONTAINERD:
-		changed = bundle_lookup(c, f->cf->containerd_state);
+		changed = bundle_lookup(c, f->cf->containerd_state, &spec);
 		break;
 	case RT_CRIO:
-		changed = bundle_lookup(c, f->cf->crio_storage);
+		changed = bundle_lookup(c, f->cf->crio_storage, &spec);
 		break;
 	default:
-		return;
+		return NULL;
 	}
 	if (changed)
 		log_info("container %s: %s, image %s%s", container_label(c, lbl, sizeof(lbl)),
 		    container_runtime_name(c->runtime), c->image ? c->image : "unknown",
 		    c->sandbox ? " (the pod's sandbox: never acted on)" : "");
+	return spec;
+}
+
+/*
+ * Whether the runtime has started the container: a task of it, none
+ * still the OCI runtime's own (runc's init is "runc", then "runc:[0:PARENT]"
+ * to "runc:[2:INIT]", which waits for the start; crun's is "crun").
+ * Frozen before, the runtime's start would wait for it, and the kubelet
+ * with it.
+ */
+static int
+started(const struct container *c)
+{
+	struct cgdirs d;
+	char top[512];
+
+	container_dirs(c, &d);
+	return procs_top(d.procs, top, sizeof(top)) > 0 && strstr(top, "runc") == NULL &&
+	    strstr(top, "crun") == NULL;
+}
+
+static void
+contain_socket(struct flow *f, struct container *c)
+{
+	if (c->rule != NULL && f->guard != NULL)
+		guard_contain(f->guard, c, c->rule->on_docker_socket,
+		    "it mounts its runtime's socket (on_docker_socket)");
+}
+
+/*
+ * The OCI spec of a Kubernetes container, checked as Docker's inspect is
+ * once its rule is known and the guard has it: the socket of its runtime
+ * (containerd's in its state directory, CRI-O's) counts as Docker's.  Its
+ * spec is there before the runtime starts it: the rule's on_docker_socket
+ * waits for the start (flow_pass looks).
+ */
+static void
+check_spec(struct flow *f, struct container *c, struct json_object *spec)
+{
+	char sock[4200];
+
+	if (spec == NULL)
+		return;
+	if (c->runtime == RT_CONTAINERD)
+		snprintf(sock, sizeof(sock), "%s/containerd.sock", f->cf->containerd_state);
+	else
+		snprintf(sock, sizeof(sock), "%s", CRIO_SOCKET);
+	if (posture_spec(c, spec, sock)) {
+		if (started(c))
+			contain_socket(f, c);
+		else {
+			f->sock_wait = xreallocarray(f->sock_wait, f->nsock_wait + 1,
+			    sizeof(*f->sock_wait));
+			memcpy(f->sock_wait[f->nsock_wait++], c->id, ID_LEN + 1);
+		}
+	}
+	json_object_put(spec);
+}
+
+/* The containers that mount their runtime's socket, once started; the gone forgotten. */
+static void
+sock_wait_pass(struct flow *f)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < f->nsock_wait; i++) {
+		struct container *c = container_find(f->t, f->sock_wait[i]);
+
+		if (c != NULL && started(c))
+			contain_socket(f, c);
+		else if (c != NULL)
+			memmove(f->sock_wait[j++], f->sock_wait[i], ID_LEN + 1);
+	}
+	f->nsock_wait = j;
 }
 
 void
@@ -123,6 +206,8 @@ flow_pass(struct flow *f)
 		flow_container(f, f->t->c[i], now, SRC_PASS);
 	if (f->guard != NULL)
 		guard_tick(f->guard, now);
+	if (f->nsock_wait > 0)
+		sock_wait_pass(f);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
 	counters_observe_pass((uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u +
 	    (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec);
@@ -210,6 +295,7 @@ flow_free(struct flow *f)
 		event_free(f->tick);
 	if (f->fast)
 		event_free(f->fast);
+	free(f->sock_wait);
 	free(f);
 }
 
@@ -233,9 +319,12 @@ flow_set_config(struct flow *f, const struct config *cf)
 		struct container *c = f->t->c[i];
 
 		/* containerd_state or crio_storage may have changed. */
+		struct json_object *spec = NULL;
+
 		if (container_kubernetes(c) && c->meta != META_BUNDLE)
-			lookup(f, c);
+			spec = lookup(f, c);
 		match_rule(f, c);
+		check_spec(f, c, spec);
 		enforce_invalidate(c);
 	}
 }
@@ -278,18 +367,35 @@ watch_limits(struct flow *f, struct container *c)
 	enforce_set_watched(c, ok);
 }
 
+/*
+ * Whether hierarchy hidx, just found, is the first of the container's
+ * that can freeze it (its directories are found one by one).
+ */
+static int
+first_freezer(const struct container *c, int hidx)
+{
+	const struct cg *g = c->cg[hidx];
+	struct cgdirs d;
+
+	container_dirs(c, &d);
+	if (g == NULL || (g != d.v2 && g != d.v1frz))
+		return 0;
+	return (d.v2 == NULL || d.v2 == g) && (d.v1frz == NULL || d.v1frz == g);
+}
+
 /* A container directory appeared: its ceilings go in now, not at the next tick. */
 void
 flow_found(struct container *c, int hidx, void *arg)
 {
 	struct flow *f = arg;
+	struct json_object *spec = NULL;
 	uint64_t now = clock_now_ms();
 	char path[4096];
 
 	log_debug("container %.12s: found %s", c->id, cg_path(c->cg[hidx], path, sizeof(path)));
 	/* Known from a create event or Docker's disk: the first write is right. */
 	if (c->meta == META_NONE)
-		lookup(f, c);
+		spec = lookup(f, c);
 	match_rule(f, c);
 	kwatch_dir(f->kwatch, c->cg[hidx], c);
 	kwatch_nested(f->kwatch, c->cg[hidx], c);
@@ -297,6 +403,13 @@ flow_found(struct container *c, int hidx, void *arg)
 	enforce_invalidate(c); /* a new directory: its limits are read now */
 	if (f->guard != NULL)
 		guard_found(f->guard, c, now);
+	/* Its spec once it can be frozen: the rule may say to, for a socket mounted. */
+	if (container_kubernetes(c) && first_freezer(c, hidx)) {
+		if (spec == NULL)
+			spec = lookup(f, c);
+		check_spec(f, c, spec);
+	} else
+		json_object_put(spec);
 	flow_container(f, c, now, SRC_FOUND);
 }
 

@@ -6,7 +6,9 @@
 # namespace; each gets its image's ceiling (a namespace rule first); the
 # sandbox is never limited nor acted on, even when it forks 300 at once;
 # a C bomb is killed (the Kubernetes default) and one whose rule says
-# freeze is frozen.
+# freeze is frozen.  The audit checks each container's OCI spec: one on
+# the host's network with an added capability, /etc and containerd's own
+# socket mounted is told, and frozen as its rule's on_docker_socket says.
 . "$(dirname "$0")/../system/lib.sh"
 . "$TOP/tests/runtimes/cgroups.sh"
 . "$TOP/tests/runtimes/containerd.sh"
@@ -47,6 +49,8 @@ pids_max = 50
 [image "cgw-freezebomb"]
 pids_max = 50
 action = freeze
+[image "cgw-risky"]
+on_docker_socket = freeze
 EOF2
 start_daemon || exit 1
 ctl events --json > "$WORK/events.jsonl" 2>&1 &
@@ -141,4 +145,54 @@ case $rc:$reply in 0:*) bad "cgwardenctl kill of the sandbox succeeded" ;;
 *sandbox*) ok "cgwardenctl kill refuses the sandbox, saying why" ;;
 *) bad "cgwardenctl kill of the sandbox failed for another reason" ;; esac
 eq "the app ran on beside them" "$(status_field "$APP" state)" running
+
+# The audit of the OCI specs: ctr's defaults for the app; the sandbox not at all.
+check "the app's spec: it runs as root" \
+	grep -q "posture: container app ($(short "$APP")).*runs-as-root (medium): process.user.uid is 0" "$LOG"
+check "the app's spec: ctr gives it no seccomp profile" \
+	grep -q "posture: container app ($(short "$APP")).*seccomp-unconfined (medium): no linux.seccomp" "$LOG"
+check "the app's spec: nothing added to its capabilities, no host namespace" \
+	sh -c "! grep 'posture: container app ($(short "$APP"))' $LOG | grep -q 'capability-added\|host-namespace'"
+check "the sandbox's spec is not audited (the pod's, not a workload)" \
+	sh -c "! grep -q 'posture: container .*$(short "$SB")' $LOG"
+RK=$(kid 6)
+# In the background: a freeze in runc's init would hold ctr run for ever.
+# shellcheck disable=SC2046
+(CTD_RUN_ARGS="--net-host --cap-add CAP_SYS_PTRACE --mount type=bind,src=/etc,dst=/host-etc,options=rbind:ro --mount type=bind,src=$CTD_SOCK,dst=/run/containerd.sock,options=rbind" \
+	ctd_run "$RK" "/$PA/$RK" "$R" $(ann_pod team-a web-0 "$UA" container) \
+	io.kubernetes.cri.container-name=risky io.kubernetes.cri.image-name=cgw-risky:1 -- sleep 1000) &
+RUN=$!
+CTD_IDS="$CTD_IDS $RK"
+ran() { ! kill -0 "$RUN" 2>/dev/null; }
+wait_for 60 ran
+check "ctr run of risky returned: its start was not held by a freeze" ran
+kill "$RUN" 2>/dev/null
+wait_for 10 listed "$RK"
+wait_for 5 grep -q "posture: container risky ($(short "$RK")).*docker-socket-mounted" "$LOG"
+check "risky: containerd's socket mounted is told" grep -q \
+	"posture: container risky ($(short "$RK")).*docker-socket-mounted (high): bind mount $CTD_SOCK -> /run/containerd.sock is a container runtime's socket" "$LOG"
+check "risky: the host's network is told" \
+	grep -q "posture: container risky ($(short "$RK")).*host-namespace (medium): no network namespace in linux.namespaces (hostNetwork)" "$LOG"
+check "risky: the added capability is told" \
+	grep -q "posture: container risky ($(short "$RK")).*capability-added (high): process.capabilities.bounding holds SYS_PTRACE" "$LOG"
+check "risky: the host's /etc is told" \
+	grep -q "posture: container risky ($(short "$RK")).*host-path-mounted (medium): bind mount of the host's /etc -> /host-etc (read-only)" "$LOG"
+check "its task runs" sh -c "ctr -a $CTD_SOCK -n k8s.io task ls | grep '^$RK' | grep -q RUNNING"
+wait_for 10 state_is "$RK" frozen
+eq "risky: frozen, as its rule's on_docker_socket says" "$(status_field "$RK" state)" frozen
+check "risky: the log says why it was frozen" grep -q "mounts its runtime's socket (on_docker_socket)" "$LOG"
+# cgwardenctl audit on a node without Docker: the pods' specs, worst first.
+out=$(ctl audit --json); rc=$?
+eq "audit without Docker: exit 1 (something high)" "$rc" 1
+check "audit: risky's socket mount, high, with its name and image" python3 -c '
+import json, sys
+f = json.loads(sys.argv[1])
+sys.exit(0 if any(x["check"] == "docker-socket-mounted" and x["severity"] == "high" and
+    x["container"] == sys.argv[2] and x["name"] == "risky" and x["image"] == "cgw-risky:1"
+    for x in f) else 1)' "$out" "$RK"
+check "audit: worst first, no finding of the sandbox" python3 -c '
+import json, sys
+f = json.loads(sys.argv[1]); order = ["high", "medium", "low", "info"]
+s = [order.index(x["severity"]) for x in f]
+sys.exit(0 if s == sorted(s) and f and all(x["container"] != sys.argv[2] for x in f) else 1)' "$out" "$SB"
 finish

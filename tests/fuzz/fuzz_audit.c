@@ -1,6 +1,7 @@
 /*
  * The posture checks on what Docker says: an inspect reply (first byte
- * even), or the host's daemon.json, /info and dockerd command line (odd).
+ * even), then the same JSON as an OCI runtime spec (containerd's and
+ * CRI-O's), or the host's daemon.json, /info and dockerd command line (odd).
  */
 #include <json.h>
 #include <stdlib.h>
@@ -53,6 +54,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct audit_limits lim = { .known = data[0] >> 1 & 7, .v = { 100, 1 << 20, 1500 } };
 
 		if (audit_container(o, &lim, exposes, NULL, &l) == 0)
+			findings(&l);
+		audit_list_clear(&l);
+		if (audit_spec(o, exposes, NULL, &l) == 0)
 			findings(&l);
 	} else {
 		const char *argv[] = { "dockerd", "-H", "tcp://0.0.0.0:2375", "--config-file",

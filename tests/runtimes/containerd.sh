@@ -26,8 +26,9 @@ containerd_available() {
 
 containerd_start() {
 	CTD_DIR=$(mktemp -d /tmp/cgw-ctd.XXXXXX) || return 1
-	CTD_SOCK=$CTD_DIR/ctd.sock
+	# The socket in the state directory, as /run/containerd/containerd.sock is.
 	CTD_STATE=$CTD_DIR/state
+	CTD_SOCK=$CTD_STATE/containerd.sock
 	cat > "$CTD_DIR/config.toml" <<EOF2
 version = 2
 root = "$CTD_DIR/root"

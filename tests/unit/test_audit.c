@@ -230,6 +230,93 @@ test_built(void)
 	json_object_put(o);
 }
 
+/* An OCI spec: containerd's default (`ctr oci spec`, containerd 1.6), then built ones. */
+static void
+test_spec(void)
+{
+	struct audit_list l = { 0 };
+	struct json_object *o = fixture(FIXTURES "oci-spec-default.json");
+
+	CHECK(audit_spec(o, fake_exposes, NULL, &l) == 0);
+	/* The runtime's defaults: root, writable, no seccomp in ctr's (it sets noNewPrivileges). */
+	CHECK(has_ev(&l, "runs-as-root", AUDIT_MEDIUM, "process.user.uid is 0"));
+	CHECK(has_ev(&l, "rootfs-writable", AUDIT_LOW, "root.readonly"));
+	CHECK(has_ev(&l, "seccomp-unconfined", AUDIT_MEDIUM, "no linux.seccomp"));
+	CHECK(find(&l, "no-new-privileges", NULL) == NULL);
+	/* Its 14 capabilities are Docker's defaults; its namespaces are its own. */
+	CHECK(find(&l, "capability-added", NULL) == NULL);
+	CHECK(find(&l, "host-namespace", NULL) == NULL);
+	CHECK(find(&l, "privileged", NULL) == NULL);
+	CHECK(find(&l, "host-path-mounted", NULL) == NULL && find(&l, "host-devices", NULL) == NULL);
+	CHECK(l.n == 3);
+	for (size_t i = 0; i < l.n; i++)
+		CHECK(l.f[i].cis == NULL); /* no CIS Docker number for a pod's spec */
+	audit_list_free(&l);
+	json_object_put(o);
+
+	/* Host network, an escape capability, the runtime's socket, /etc, a device. */
+	o = json_tokener_parse("{\"process\":{\"user\":{\"uid\":1000},\"noNewPrivileges\":true,"
+	    "\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_SYS_PTRACE\",\"CAP_NET_ADMIN\"]}},"
+	    "\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+	    "\"mounts\":[{\"destination\":\"/s\",\"type\":\"bind\","
+	    "\"source\":\"/var/run/docker.sock\",\"options\":[\"rbind\",\"ro\"]},"
+	    "{\"destination\":\"/e\",\"type\":\"none\",\"source\":\"/etc/\",\"options\":[\"rbind\"]},"
+	    "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	    "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"/etc\"}],"
+	    "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},"
+	    "{\"type\":\"ipc\",\"path\":\"/proc/42/ns/ipc\"},{\"type\":\"uts\"}],"
+	    "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"},"
+	    "\"devices\":[{\"path\":\"/dev/kmsg\",\"type\":\"c\",\"major\":1,\"minor\":11}],"
+	    "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}");
+	CHECK(audit_spec(o, fake_exposes, NULL, &l) == 0);
+	CHECK(has_ev(&l, "capability-added", AUDIT_HIGH, "bounding holds SYS_PTRACE, NET_ADMIN"));
+	CHECK(has_ev(&l, "host-namespace", AUDIT_MEDIUM, "no network namespace"));
+	/* Joining the pod's IPC namespace by path is its own, not the host's. */
+	CHECK(!has_ev(&l, "host-namespace", AUDIT_MEDIUM, "no ipc"));
+	CHECK(!has_ev(&l, "host-namespace", AUDIT_MEDIUM, "no pid"));
+	CHECK(has_ev(&l, "docker-socket-mounted", AUDIT_HIGH,
+	    "/var/run/docker.sock -> /s is a container runtime's socket"));
+	CHECK(has_ev(&l, "docker-socket-mounted", AUDIT_HIGH, "read-only, which does not stop"));
+	/* A bind by its options, whatever its type; a tmpfs is no host path. */
+	CHECK(has_ev(&l, "host-path-mounted", AUDIT_MEDIUM, "host's /etc -> /e"));
+	CHECK(!has_ev(&l, "host-path-mounted", AUDIT_MEDIUM, "-> /t"));
+	CHECK(has_ev(&l, "host-devices", AUDIT_MEDIUM, "1 host device(s) in linux.devices"));
+	CHECK(find(&l, "runs-as-root", NULL) == NULL && find(&l, "rootfs-writable", NULL) == NULL);
+	CHECK(find(&l, "seccomp-unconfined", NULL) == NULL);
+	CHECK(find(&l, "no-new-privileges", NULL) == NULL && find(&l, "privileged", NULL) == NULL);
+	for (size_t i = 0; i < l.n; i++)
+		CHECK(l.f[i].cis == NULL);
+	audit_list_free(&l);
+	json_object_put(o);
+
+	/* Privileged: every device and CAP_SYS_ADMIN; said once, not as each capability. */
+	o = json_tokener_parse("{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\","
+	    "\"CAP_SYS_MODULE\"]}},\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,"
+	    "\"access\":\"rwm\"}]}}}");
+	CHECK(audit_spec(o, NULL, NULL, &l) == 0);
+	CHECK(has_ev(&l, "privileged", AUDIT_HIGH, "every host device allowed"));
+	CHECK(has_ev(&l, "no-new-privileges", AUDIT_LOW, "process.noNewPrivileges is not set"));
+	CHECK(find(&l, "capability-added", NULL) == NULL);
+	CHECK(find(&l, "seccomp-unconfined", NULL) == NULL);
+	/* No linux.namespaces at all: nothing said of namespaces. */
+	CHECK(find(&l, "host-namespace", NULL) == NULL);
+	audit_list_free(&l);
+	json_object_put(o);
+	/* One device type only, or a wrong type: not every device. */
+	o = json_tokener_parse("{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"]}},"
+	    "\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"c\","
+	    "\"access\":\"rwm\"},{\"allow\":\"true\",\"access\":\"rwm\"}]}}}");
+	CHECK(audit_spec(o, NULL, NULL, &l) == 0);
+	CHECK(find(&l, "privileged", NULL) == NULL);
+	CHECK(has_ev(&l, "capability-added", AUDIT_HIGH, "SYS_ADMIN"));
+	audit_list_free(&l);
+	json_object_put(o);
+	CHECK(audit_spec(NULL, NULL, NULL, &l) < 0);
+	o = json_tokener_parse("{\"ociVersion\":\"1\"}");
+	CHECK(audit_spec(o, NULL, NULL, &l) < 0 && l.n == 0); /* no process: not a spec */
+	json_object_put(o);
+}
+
 static void
 host_init(struct audit_host *h, const char *const *argv, size_t argc)
 {
@@ -529,6 +616,7 @@ main(void)
 	test_privileged();
 	test_clean();
 	test_built();
+	test_spec();
 	test_host_socket();
 	test_host_tcp();
 	test_host_info();

@@ -1,5 +1,6 @@
 /* Kubernetes containers: their cgroup paths read, their OCI bundles' annotations parsed. */
 #include <fcntl.h>
+#include <json.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -165,6 +166,7 @@ test_read(void)
 	char root[] = "/tmp/cgw-bundle-XXXXXX", p[512], err[128];
 	struct bundle_meta m;
 	struct container c;
+	struct json_object *spec;
 
 	if (mkdtemp(root) == NULL)
 		abort();
@@ -179,22 +181,31 @@ test_read(void)
 	snprintf(p, sizeof(p), "%s/io.containerd.runtime.v2.task/k8s.io/" ID "/config.json", root);
 	put(p, "{\"annotations\":{\"io.kubernetes.cri.image-name\":\"busybox:1\","
 	    "\"io.kubernetes.cri.sandbox-namespace\":\"ns\",\"io.kubernetes.cri.sandbox-name\":\"p\"}}");
-	CHECK(bundle_read(root, RT_CONTAINERD, ID, &m, err, sizeof(err)) == 0);
+	CHECK(bundle_read(root, RT_CONTAINERD, ID, &m, NULL, err, sizeof(err)) == 0);
 	CHECK_STR(m.image, "busybox:1");
-	CHECK(bundle_read(root, RT_CONTAINERD, "33" ID, &m, err, sizeof(err)) == 1);
-	CHECK(bundle_read(root, RT_CRIO, ID, &m, err, sizeof(err)) == 1);
-	CHECK(bundle_read("", RT_CONTAINERD, ID, &m, err, sizeof(err)) == 1);
-	CHECK(bundle_read("/nonexistent", RT_CONTAINERD, ID, &m, err, sizeof(err)) == 1);
+	CHECK(bundle_read(root, RT_CONTAINERD, "33" ID, &m, NULL, err, sizeof(err)) == 1);
+	CHECK(bundle_read(root, RT_CRIO, ID, &m, NULL, err, sizeof(err)) == 1);
+	CHECK(bundle_read("", RT_CONTAINERD, ID, &m, NULL, err, sizeof(err)) == 1);
+	CHECK(bundle_read("/nonexistent", RT_CONTAINERD, ID, &m, NULL, err, sizeof(err)) == 1);
 
 	memset(&c, 0, sizeof(c));
 	memcpy(c.id, ID, sizeof(c.id));
 	c.runtime = RT_CONTAINERD;
-	CHECK(bundle_lookup(&c, root) == 1);
+	CHECK(bundle_lookup(&c, root, NULL) == 1);
 	CHECK_STR(c.image, "busybox:1");
 	CHECK_STR(c.namespace, "ns");
 	CHECK_STR(c.pod, "p");
 	CHECK(c.name == NULL && c.meta == META_BUNDLE && !c.sandbox);
-	CHECK(bundle_lookup(&c, root) == 0); /* nothing new */
+	CHECK(bundle_lookup(&c, root, NULL) == 0); /* nothing new */
+	/* Asked for, the whole spec comes too (the audit reads it); none without a bundle. */
+	spec = NULL;
+	CHECK(bundle_lookup(&c, root, &spec) == 0 && spec != NULL &&
+	    json_object_is_type(spec, json_type_object) &&
+	    json_object_object_get_ex(spec, "annotations", NULL));
+	json_object_put(spec);
+	spec = (struct json_object *)1;
+	CHECK(bundle_read(root, RT_CONTAINERD, "33" ID, &m, &spec, err, sizeof(err)) == 1 &&
+	    spec == NULL);
 	free(c.image);
 	free(c.namespace);
 	free(c.pod);
@@ -211,9 +222,9 @@ test_read(void)
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/overlay-containers/" ID "/userdata/config.json", root);
 	put(p, "{\"annotations\":{\"io.kubernetes.cri-o.ContainerType\":\"sandbox\"}}");
-	CHECK(bundle_read(root, RT_CRIO, ID, &m, err, sizeof(err)) == 0 && m.sandbox);
+	CHECK(bundle_read(root, RT_CRIO, ID, &m, NULL, err, sizeof(err)) == 0 && m.sandbox);
 	put(p, "{\"annotations\":");
-	CHECK(bundle_read(root, RT_CRIO, ID, &m, err, sizeof(err)) == -1);
+	CHECK(bundle_read(root, RT_CRIO, ID, &m, NULL, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "not JSON") != NULL);
 	unlink(p);
 	snprintf(p, sizeof(p), "%s/overlay-containers/" ID "/userdata", root);
