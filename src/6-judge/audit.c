@@ -373,36 +373,50 @@ check_mounts(struct audit_list *l, struct json_object *o, audit_sock_fn exposes,
 	}
 }
 
-/* Capabilities: added ones, and defaults kept. */
-static void
-check_caps(struct audit_list *l, struct json_object *hc)
+/*
+ * The capabilities of the array beyond the runtimes' default 14, as a
+ * list ("SYS_PTRACE, NET_ADMIN"), and how bad: high with one that is a
+ * way out on its own, medium with others, AUDIT_NSEV with none.
+ */
+static enum audit_sev
+extra_caps(struct json_object *caps, char *list, size_t size)
 {
-	struct json_object *add_a = jget(hc, "CapAdd", json_type_array);
-	struct json_object *drop = jget(hc, "CapDrop", json_type_array);
-	char list[1024] = "", cap[64];
 	enum audit_sev sev = AUDIT_NSEV;
 	size_t len = 0;
-	int drop_all = arr_has(drop, "ALL") || arr_has(drop, "CAP_ALL");
+	char cap[64];
 
-	for (size_t i = 0; i < jarr_len(add_a); i++) {
-		const char *c = jarr_str(add_a, i);
+	list[0] = '\0';
+	for (size_t i = 0; i < jarr_len(caps); i++) {
+		const char *c = jarr_str(caps, i);
 		int n;
 
 		if (c == NULL)
 			continue;
 		cap_norm(c, cap, sizeof(cap));
-		/* Giving back a default after --cap-drop ALL adds nothing. */
 		if (in_set(cap, default_caps, NELEM(default_caps)))
 			continue;
 		if (in_set(cap, escape_caps, NELEM(escape_caps)))
 			sev = AUDIT_HIGH;
 		else if (sev == AUDIT_NSEV)
 			sev = AUDIT_MEDIUM;
-		n = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", cap);
-		if (n < 0 || (size_t)n >= sizeof(list) - len)
+		n = snprintf(list + len, size - len, "%s%s", len ? ", " : "", cap);
+		if (n < 0 || (size_t)n >= size - len)
 			break;
 		len += (size_t)n;
 	}
+	return sev;
+}
+
+/* Capabilities: added ones, and defaults kept. */
+static void
+check_caps(struct audit_list *l, struct json_object *hc)
+{
+	struct json_object *drop = jget(hc, "CapDrop", json_type_array);
+	char list[1024];
+	/* Giving back a default after --cap-drop ALL adds nothing. */
+	enum audit_sev sev = extra_caps(jget(hc, "CapAdd", json_type_array), list, sizeof(list));
+	int drop_all = arr_has(drop, "ALL") || arr_has(drop, "CAP_ALL");
+
 	if (sev != AUDIT_NSEV)
 		add(l, "capability-added", sev, "5.4",
 		    "drop the added capabilities; if one is needed, add only it after --cap-drop ALL",
@@ -568,26 +582,9 @@ spec_mounts(struct audit_list *l, struct json_object *spec, audit_sock_fn expose
 static void
 spec_caps(struct audit_list *l, struct json_object *bounding)
 {
-	char list[1024] = "", cap[64];
-	enum audit_sev sev = AUDIT_NSEV;
-	size_t len = 0;
+	char list[1024];
+	enum audit_sev sev = extra_caps(bounding, list, sizeof(list));
 
-	for (size_t i = 0; i < jarr_len(bounding); i++) {
-		const char *c = jarr_str(bounding, i);
-		int n;
-
-		if (c == NULL)
-			continue;
-		cap_norm(c, cap, sizeof(cap));
-		if (in_set(cap, default_caps, NELEM(default_caps)))
-			continue;
-		sev = in_set(cap, escape_caps, NELEM(escape_caps)) ? AUDIT_HIGH :
-		    sev == AUDIT_NSEV ? AUDIT_MEDIUM : sev;
-		n = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", cap);
-		if (n < 0 || (size_t)n >= sizeof(list) - len)
-			break;
-		len += (size_t)n;
-	}
 	if (sev != AUDIT_NSEV)
 		add(l, "capability-added", sev, NULL,
 		    "drop them from securityContext.capabilities.add; add back only what it needs "
